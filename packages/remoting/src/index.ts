@@ -1,0 +1,1 @@
+export { SerializeType, LanguageCode, type LanguageName, type RemotingCommand, isResponse, isOneway, APOGEE_WIRE_VERSION, RPC_ONEWAY_BIT, RPC_TYPE_RESPONSE_BIT } from './protocol/remoting-command.js';
