@@ -42,3 +42,36 @@ export function isResponse(cmd: RemotingCommand): boolean {
 export function isOneway(cmd: RemotingCommand): boolean {
   return (cmd.flag & RPC_ONEWAY_BIT) !== 0;
 }
+
+/**
+ * A request to send. `opaque` is 0 here: the connection that sends it assigns a fresh one.
+ * `serializeType` JSON is a placeholder; the client overrides it with its configured type.
+ */
+export function createRequestCommand(
+  code: number,
+  extFields?: Record<string, string>,
+  body?: Buffer,
+): RemotingCommand {
+  const cmd: RemotingCommand = { code, language: 'JAVA', version: APOGEE_WIRE_VERSION, opaque: 0, flag: 0, serializeType: SerializeType.JSON };
+  if (extFields !== undefined) cmd.extFields = extFields;
+  if (body !== undefined) cmd.body = body;
+  return cmd;
+}
+
+/** The response to `request`: same opaque and serialize type, response bit set. */
+export function createResponseCommand(
+  request: RemotingCommand,
+  code: number,
+  remark?: string,
+  extFields?: Record<string, string>,
+  body?: Buffer,
+): RemotingCommand {
+  const cmd: RemotingCommand = {
+    code, language: 'JAVA', version: APOGEE_WIRE_VERSION, opaque: request.opaque,
+    flag: RPC_TYPE_RESPONSE_BIT, serializeType: request.serializeType,
+  };
+  if (remark !== undefined) cmd.remark = remark;
+  if (extFields !== undefined) cmd.extFields = extFields;
+  if (body !== undefined) cmd.body = body;
+  return cmd;
+}
