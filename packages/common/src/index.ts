@@ -1,6 +1,21 @@
 export { ApogeeError, InvariantError, InvalidArgumentError, assert } from './errors.js';
 export { KiB, MiB, GiB } from './units.js';
 export { createLogger, type Logger } from './logger.js';
+export { type Clock, systemClock, ManualClock } from './clock.js';
+export { writeFileAtomic, readFileWithBackup, removeFileIfExists } from './atomic-file.js';
+export {
+  type IntKey,
+  type BoolKey,
+  type StringKey,
+  type EnumKey,
+  type ConfigKey,
+  type ConfigOf,
+  type LoadedConfig,
+  ConfigError,
+  loadConfig,
+  configToProperties,
+  describeSchema,
+} from './config-schema.js';
 
 export { isInt32, readInt64BE, writeInt64BE } from './int64.js';
 export {
@@ -90,3 +105,68 @@ export {
   uniqueMessageIdTimestamp,
   monthStartMs,
 } from './unique-message-id.js';
+
+export {
+  PermName,
+  isReadable,
+  isWriteable,
+  isInherited,
+  isPriority,
+  isAccessible,
+  isValidPerm,
+  perm2String,
+} from './perm-name.js';
+export {
+  TopicValidator,
+  TOPIC_NAME_CHARS_MAX,
+  RETRY_OR_DLQ_TOPIC_NAME_CHARS_MAX,
+  GROUP_NAME_CHARS_MAX,
+  SYSTEM_TOPICS,
+  NOT_ALLOWED_SEND_TOPICS,
+  type NameValidation,
+  isSystemTopic,
+  isNotAllowedSendTopic,
+  isTopicOrGroupIllegal,
+  validateTopic,
+  validateTopicForSend,
+  validateGroup,
+} from './topic-validator.js';
+export {
+  DEFAULT_PRODUCER_GROUP,
+  DEFAULT_CONSUMER_GROUP,
+  TOOLS_CONSUMER_GROUP,
+  SCHEDULE_CONSUMER_GROUP,
+  FILTERSRV_CONSUMER_GROUP,
+  MONITOR_CONSUMER_GROUP,
+  CLIENT_INNER_PRODUCER_GROUP,
+  SELF_TEST_PRODUCER_GROUP,
+  SELF_TEST_CONSUMER_GROUP,
+  CID_SYS_RMQ_TRANS,
+  CID_RMQ_SYS_PREFIX,
+  RETRY_GROUP_TOPIC_PREFIX,
+  DLQ_GROUP_TOPIC_PREFIX,
+  LMQ_PREFIX,
+  REPLY_TOPIC_POSTFIX,
+  UNIQUE_MSG_QUERY_FLAG,
+  DEFAULT_TRACE_REGION_ID,
+  DEFAULT_CLUSTER_NAME,
+  MASTER_ID,
+  FIRST_SLAVE_ID,
+  IS_SUPPORT_HEART_BEAT_V2,
+  IS_SUB_CHANGE,
+  ZONE_NAME,
+  ZONE_MODE,
+  REPLY_MESSAGE_FLAG,
+  MAX_MESSAGE_BODY_BYTES,
+  DEFAULT_MAX_RECONSUME_TIMES,
+  getRetryTopic,
+  getDLQTopic,
+  getReplyTopic,
+  isRetryTopic,
+  isDLQTopic,
+  isLmqTopic,
+  groupOfRetryTopic,
+  isSysConsumerGroup,
+} from './mix-all.js';
+export { DEFAULT_MESSAGE_DELAY_LEVEL, parseDelayLevels } from './delay-level.js';
+export { parseJavaProperties } from './java-properties.js';
