@@ -111,9 +111,10 @@ export class Connection implements Channel {
   /**
    * Send a request and call `callback` once with its response, a timeout or a close. Returns an
    * error instead (and never calls the callback) when it cannot be sent at all.
-   * Sets the request's opaque and clears its oneway and response bits.
+   * Sets the request's opaque and clears its oneway and response bits. `callerTimeoutMs` is what
+   * a timeout error reports when part of the caller's budget went into connecting.
    */
-  request(cmd: RemotingCommand, timeoutMs: number, callback: InvokeCallback): RemotingError | null {
+  request(cmd: RemotingCommand, timeoutMs: number, callback: InvokeCallback, callerTimeoutMs = timeoutMs): RemotingError | null {
     if (!this.isActive) return new RemotingClosedError(this.remoteAddress, this.closeReason ?? 'not connected');
     const limit = this.options.pendingRequestsMax;
     if (this.pending.size >= limit) return new RemotingTooMuchRequestError(limit, `pending requests to ${this.remoteAddress} reached ${limit}`);
@@ -124,7 +125,7 @@ export class Connection implements Channel {
     if (sendError !== null) return sendError;
     const timer = setTimeout(this.onRequestTimeout, timeoutMs, opaque);
     timer.unref();
-    this.pending.set(opaque, { timeoutMs, timer, callback });
+    this.pending.set(opaque, { timeoutMs: callerTimeoutMs, timer, callback });
     return null;
   }
 

@@ -124,6 +124,11 @@ export class RemotingClient {
     return this.connections.get(addr)?.isActive === true;
   }
 
+  /** Requests to `addr` waiting for a response (0 when not connected). */
+  pendingRequestCount(addr: string): number {
+    return this.connections.get(addr)?.pendingCount ?? 0;
+  }
+
   /**
    * Send `request` to `addr` and resolve with the response, whatever its code. Rejects with
    * RemotingTimeoutError, RemotingConnectError (RemotingClosedError if the connection was lost),
@@ -156,7 +161,7 @@ export class RemotingClient {
         callback({ ok: false, error: new RemotingTimeoutError(addr, 0, timeoutMs, `invoke ${addr} timeout: ${timeoutMs} ms spent connecting`) });
         return;
       }
-      this.sendRequest(connected, addr, request, remainingMs, callback);
+      this.sendRequest(connected, addr, request, remainingMs, callback, timeoutMs);
     });
   }
 
@@ -208,7 +213,7 @@ export class RemotingClient {
     await Promise.all(closes);
   }
 
-  private sendRequest(connection: Connection, addr: string, request: RemotingCommand, timeoutMs: number, callback: InvokeCallback): void {
+  private sendRequest(connection: Connection, addr: string, request: RemotingCommand, timeoutMs: number, callback: InvokeCallback, callerTimeoutMs = timeoutMs): void {
     const hookError = this.prepare(addr, request);
     if (hookError !== null) {
       deliverLater(callback, hookError);
@@ -228,7 +233,7 @@ export class RemotingClient {
             }
             callback(result);
           };
-    const error = connection.request(request, timeoutMs, done);
+    const error = connection.request(request, timeoutMs, done, callerTimeoutMs);
     if (error !== null) deliverLater(callback, error);
   }
 
