@@ -29,3 +29,14 @@ export { DeleteSubscriptionGroupRequestHeader, GetSubscriptionGroupConfigRequest
 export { GetBrokerConfigResponseHeader, ViewBrokerStatsDataRequestHeader, GetConsumeStatsInBrokerHeader } from './protocol/headers/admin-broker.js';
 export { NotifyConsumerIdsChangedRequestHeader, ResetOffsetRequestHeader, GetConsumerStatusRequestHeader, GetConsumerRunningInfoRequestHeader, ConsumeMessageDirectlyResultRequestHeader } from './protocol/headers/broker-to-client.js';
 export { RPC_REQUEST_FIELDS, TOPIC_REQUEST_FIELDS } from './protocol/headers/rpc-fields.js';
+export { RemotingTimeoutError, RemotingConnectError, RemotingClosedError, RemotingSendRequestError, RemotingTooMuchRequestError, type RemotingError } from './errors.js';
+export { type Channel, formatAddress, parseAddress, type ParsedAddress } from './transport/channel.js';
+export { type ChannelEvents, type ChannelEventName } from './transport/channel-events.js';
+export { type RequestProcessor, type RequestContext, type InvokeResult, type InvokeCallback } from './transport/request-processor.js';
+export { RemotingServer, type RemotingServerOptions } from './transport/remoting-server.js';
+export { RemotingClient, type RemotingClientOptions } from './transport/remoting-client.js';
+export { PENDING_REQUESTS_MAX, SERVER_ASYNC_IN_FLIGHT_MAX, SERVER_ONEWAY_IN_FLIGHT_MAX, CLIENT_ONEWAY_IN_FLIGHT_MAX, REQUESTS_IN_FLIGHT_MAX, CHANNEL_REQUESTS_IN_FLIGHT_MAX, WRITE_BUFFER_BYTES_PAUSE, CONNECT_TIMEOUT_MS_DEFAULT, IDLE_TIMEOUT_MS_DEFAULT, SHUTDOWN_GRACE_MS_DEFAULT } from './transport/transport-limits.js';
+export { REJECT_REQUEST_REMARK, OVERLOAD_REMARK, SHUTTING_DOWN_REMARK, describeError } from './transport/request-dispatcher.js';
+export { type RPCHook } from './acl/rpc-hook.js';
+export { AclClientRPCHook, type SessionCredentials } from './acl/acl-client-rpc-hook.js';
+export { ACCESS_KEY, SECRET_KEY, SIGNATURE, SECURITY_TOKEN, UNIQUE_MSG_QUERY_FLAG, computeAclSignature, verifyAclSignature } from './acl/acl-signature.js';
