@@ -4,8 +4,9 @@
 // Decoding follows RocketMQ's string2messageProperties exactly, because broker and clients must
 // agree on which pairs exist: split on U+0002; keep a segment only if it is at least 3 chars
 // long and its first U+0001 leaves a non-empty name and a non-empty value; later pairs win.
-// Encoding refuses names or values that contain a separator: Java would write them and corrupt
-// the neighbouring pairs, Apogee says no instead.
+// Encoding refuses what would not read back: a name containing either separator, or a value
+// containing U+0002. (A value may contain U+0001: only the first U+0001 of a pair splits it.)
+// Java would write them and corrupt the neighbouring pairs; Apogee says no instead.
 
 import { InvalidArgumentError } from './errors.js';
 
@@ -16,10 +17,10 @@ export const PROPERTY_SEPARATOR = '\u0002';
 export function propertiesToString(props: ReadonlyMap<string, string>): string {
   let text = '';
   for (const [name, value] of props) {
-    if (hasSeparator(name) || hasSeparator(value)) {
+    if (name.includes(NAME_VALUE_SEPARATOR) || name.includes(PROPERTY_SEPARATOR) || value.includes(PROPERTY_SEPARATOR)) {
       throw new InvalidArgumentError(
         'properties',
-        `property ${JSON.stringify(name)} contains a separator character (U+0001 or U+0002)`,
+        `property ${JSON.stringify(name)} has a separator character (U+0001/U+0002 in the name, U+0002 in the value)`,
       );
     }
     text += name + NAME_VALUE_SEPARATOR + value + PROPERTY_SEPARATOR;
@@ -44,8 +45,4 @@ export function stringToProperties(text: string): Map<string, string> {
     index = end + 1;
   }
   return props;
-}
-
-function hasSeparator(text: string): boolean {
-  return text.includes(NAME_VALUE_SEPARATOR) || text.includes(PROPERTY_SEPARATOR);
 }

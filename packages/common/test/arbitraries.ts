@@ -23,12 +23,18 @@ export const arbIPv6Host = (): fc.Arbitrary<string> =>
 export const arbSocketAddress = (): fc.Arbitrary<SocketAddress> =>
   fc.record({ host: fc.oneof(arbIPv4Host(), arbIPv6Host()), port: fc.integer({ min: 0, max: 65535 }) });
 
-/** Property names/values as they can round-trip: non-empty, no U+0001 / U+0002. */
-export const arbPropertyText = (maxLength = 20): fc.Arbitrary<string> =>
+/** Property names as they can round-trip: non-empty, no U+0001 / U+0002. */
+export const arbPropertyName = (maxLength = 20): fc.Arbitrary<string> =>
   fc.string({ unit: 'binary', minLength: 1, maxLength }).filter((s) => !/[\u0001\u0002]/.test(s));
 
+/** Property values as they can round-trip: non-empty, no U+0002 (U+0001 is fine). */
+export const arbPropertyValue = (maxLength = 40): fc.Arbitrary<string> =>
+  fc
+    .string({ unit: fc.oneof(fc.constant('\u0001'), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })), minLength: 1, maxLength })
+    .filter((s) => !s.includes('\u0002'));
+
 export const arbProperties = (): fc.Arbitrary<Map<string, string>> =>
-  fc.array(fc.tuple(arbPropertyText(), arbPropertyText(40)), { maxLength: 8 }).map((pairs) => new Map(pairs));
+  fc.array(fc.tuple(arbPropertyName(), arbPropertyValue()), { maxLength: 8 }).map((pairs) => new Map(pairs));
 
 export const arbTopic = (): fc.Arbitrary<string> =>
   fc
