@@ -13,7 +13,7 @@ function registration(over: Partial<RegisterBrokerRequest> & { topics?: TopicCon
   const { topics = [], counter = 1, ...rest } = over;
   return {
     clusterName: 'c1', brokerAddr: '127.0.0.1:10911', brokerName: 'broker-a', brokerId: 0,
-    haServerAddr: '127.0.0.1:10912', filterServerList: [], channelId: 'ch-a0',
+    haServerAddr: '127.0.0.1:10912', filterServerList: [], channelId: 100,
     topicConfigs: { dataVersion: { counter, stateVersion: 0, timestamp: 1 }, topicConfigTable: new Map(topics.map((t) => [t.topicName, t])) },
     ...rest,
   };
@@ -23,7 +23,7 @@ describe('RouteInfoManager', () => {
   it('builds a topic route from a master registration and hands the master HA address to a slave', () => {
     const routes = new RouteInfoManager(new ManualClock(), log);
     expect(routes.registerBroker(registration({ topics: [topicConfig('T1')] }))).toEqual({});
-    const slave = routes.registerBroker(registration({ brokerId: 1, brokerAddr: '127.0.0.1:11911', haServerAddr: '127.0.0.1:11912', channelId: 'ch-a1', topics: [topicConfig('T1', 99)] }));
+    const slave = routes.registerBroker(registration({ brokerId: 1, brokerAddr: '127.0.0.1:11911', haServerAddr: '127.0.0.1:11912', channelId: 101, topics: [topicConfig('T1', 99)] }));
     expect(slave).toEqual({ masterAddr: '127.0.0.1:10911', haServerAddr: '127.0.0.1:10912' });
 
     const route = routes.pickupTopicRouteData('T1');
@@ -57,18 +57,18 @@ describe('RouteInfoManager', () => {
   it('unregisters a broker when its connection closes but keeps the name while a slave remains', () => {
     const routes = new RouteInfoManager(new ManualClock(), log);
     routes.registerBroker(registration({ topics: [topicConfig('T1')] }));
-    routes.registerBroker(registration({ brokerId: 1, brokerAddr: '127.0.0.1:11911', channelId: 'ch-a1' }));
-    routes.onChannelDestroy('ch-a0');
+    routes.registerBroker(registration({ brokerId: 1, brokerAddr: '127.0.0.1:11911', channelId: 101 }));
+    routes.onChannelDestroy(100);
     const route = routes.pickupTopicRouteData('T1');
     expect([...route!.brokerDatas[0]!.brokerAddrs]).toEqual([[1, '127.0.0.1:11911']]);
-    routes.onChannelDestroy('ch-a1');
+    routes.onChannelDestroy(101);
     expect(routes.pickupTopicRouteData('T1')).toBeUndefined();
   });
 
   it('moves an address that re-registers under a new id (slave promoted)', () => {
     const routes = new RouteInfoManager(new ManualClock(), log);
-    routes.registerBroker(registration({ brokerId: 1, brokerAddr: '127.0.0.1:11911', channelId: 'x' }));
-    routes.registerBroker(registration({ brokerId: 0, brokerAddr: '127.0.0.1:11911', channelId: 'x', topics: [topicConfig('T2')] }));
+    routes.registerBroker(registration({ brokerId: 1, brokerAddr: '127.0.0.1:11911', channelId: 7 }));
+    routes.registerBroker(registration({ brokerId: 0, brokerAddr: '127.0.0.1:11911', channelId: 7, topics: [topicConfig('T2')] }));
     const data = routes.getAllClusterInfo().brokerAddrTable.get('broker-a');
     expect([...data!.brokerAddrs]).toEqual([[0, '127.0.0.1:11911']]);
   });
@@ -86,7 +86,7 @@ describe('RouteInfoManager', () => {
   it('lists topics by cluster, system topics, and deletes topics per cluster', () => {
     const routes = new RouteInfoManager(new ManualClock(), log);
     routes.registerBroker(registration({ topics: [topicConfig('T1'), topicConfig('Shared')] }));
-    routes.registerBroker(registration({ clusterName: 'c2', brokerName: 'broker-b', brokerAddr: '127.0.0.1:12911', channelId: 'b', topics: [topicConfig('T2'), topicConfig('Shared')] }));
+    routes.registerBroker(registration({ clusterName: 'c2', brokerName: 'broker-b', brokerAddr: '127.0.0.1:12911', channelId: 8, topics: [topicConfig('T2'), topicConfig('Shared')] }));
     expect(routes.getTopicsByCluster('c1').sort()).toEqual(['Shared', 'T1']);
     expect(routes.getAllTopicList().sort()).toEqual(['Shared', 'T1', 'T2']);
     expect(routes.getSystemTopicList()).toEqual({ topicList: ['c1', 'broker-a', 'c2', 'broker-b'], brokerAddr: '127.0.0.1:10911' });

@@ -27,7 +27,7 @@ export interface RegisterBrokerRequest {
   topicConfigs?: { dataVersion: DataVersion; topicConfigTable: Map<string, TopicConfig> };
   filterServerList: string[];
   /** identifies the connection the registration came on, so its close can unregister */
-  channelId: string;
+  channelId: number;
 }
 
 export interface RegisterBrokerResult {
@@ -41,7 +41,7 @@ interface BrokerLiveInfo {
   lastUpdateMs: number;
   heartbeatTimeoutMs: number;
   dataVersion: DataVersion | undefined;
-  channelId: string;
+  channelId: number;
   haServerAddr: string;
 }
 
@@ -166,7 +166,7 @@ export class RouteInfoManager {
   }
 
   /** A connection closed: forget every broker that registered over it. */
-  onChannelDestroy(channelId: string): void {
+  onChannelDestroy(channelId: number): void {
     for (const live of [...this.brokerLiveTable.values()]) {
       if (live.channelId === channelId) this.removeBrokerAddr(live, 'connection closed');
     }
@@ -294,6 +294,18 @@ export class RouteInfoManager {
     if (byBroker === undefined || names === undefined) return;
     for (const name of names) byBroker.delete(name);
     if (byBroker.size === 0) this.topicQueueTable.delete(topic);
+  }
+
+  /** REGISTER_TOPIC_IN_NAMESRV: queue data for brokers that are registered; others are ignored. */
+  registerTopic(topic: string, queueDatas: QueueData[]): void {
+    const known = queueDatas.filter((q) => this.brokerAddrTable.has(q.brokerName));
+    if (known.length === 0) return;
+    let byBroker = this.topicQueueTable.get(topic);
+    if (byBroker === undefined) {
+      if (this.topicQueueTable.size >= TOPICS_MAX) return;
+      this.topicQueueTable.set(topic, (byBroker = new Map()));
+    }
+    for (const q of known) byBroker.set(q.brokerName, { ...q });
   }
 
   /** Sets or clears the write bit of every queue the broker name serves; returns how many topics changed. */
