@@ -12,6 +12,7 @@ export { parseLenientJson, type LenientJsonResult, type LenientJsonOptions } fro
 export { toFastjsonString, toFastjsonBuffer, type FastjsonWriteOptions } from './codec/fastjson-writer.js';
 export { RequestCode, type RequestCodeName, type RequestCodeValue, requestCodeName, isKnownRequestCode } from './protocol/request-code.js';
 export { ResponseCode, type ResponseCodeName, type ResponseCodeValue, responseCodeName, isKnownResponseCode } from './protocol/response-code.js';
+export { type DecodedRequest, decodeRequestHeader, successResponse, errorResponse } from './processor-support.js';
 export { defineHeader, field, FieldDef, type FieldKind, type FieldPresence, type HeaderFields, type HeaderDef, type HeaderValue, type HeaderInput, type HeaderInputOf, type DecodedHeader, type HeaderResult } from './protocol/header-def.js';
 export { type BodyResult, type JsonObject, parseBodyObject, asObject, stringMember, intMember, boolMember, arrayMember, isReason, messageQueueOf, messageQueueList } from './protocol/body-shape.js';
 export { SendMessageRequestHeader, SendMessageRequestHeaderV2, sendHeaderV2FromV1, sendHeaderV1FromV2, decodeSendMessageRequestHeader, SendMessageResponseHeader } from './protocol/headers/send.js';
