@@ -29,7 +29,7 @@ export interface DecodeRecordOptions {
   readBody?: boolean;
   /** Default false. Verify BODYCRC against the stored body bytes. */
   checkCRC?: boolean;
-  /** Default false. Inflate a compressed body and clear COMPRESSED_FLAG, as Java clients do. */
+  /** Default false. Inflate a compressed body and clear COMPRESSED_FLAG, as 5.x Java clients do (4.9.x clients inflate but leave the flag set). */
   decompressBody?: boolean;
   /** Default false. Copy the body out of the input instead of keeping a view into it. */
   copyBody?: boolean;
