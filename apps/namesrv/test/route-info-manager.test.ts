@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock, PermName, createLogger } from '@apogee/common';
 import { BROKER_CHANNEL_EXPIRED_TIME_MS, RouteInfoManager, type RegisterBrokerRequest } from '../src/route/route-info-manager.js';
-import type { TopicConfig } from '../src/route/route-types.js';
+import type { TopicConfig } from '@apogee/remoting';
 
 const log = createLogger('test');
 

@@ -41,3 +41,6 @@ export { REJECT_REQUEST_REMARK, OVERLOAD_REMARK, SHUTTING_DOWN_REMARK, describeE
 export { type RPCHook } from './acl/rpc-hook.js';
 export { AclClientRPCHook, type SessionCredentials } from './acl/acl-client-rpc-hook.js';
 export { ACCESS_KEY, SECRET_KEY, SIGNATURE, SECURITY_TOKEN, UNIQUE_MSG_QUERY_FLAG, computeAclSignature, verifyAclSignature } from './acl/acl-signature.js';
+export { type DataVersion, type TopicConfig, type QueueData, type BrokerData, type TopicRouteData, type ClusterInfo, dataVersionEquals, queueDataEquals } from './body/route-types.js';
+export { type RouteJsonOptions, type BodyReadResult, topicRouteDataToJson, clusterInfoToJson, topicListToJson, parseTopicRouteData, parseClusterInfo } from './body/route-json.js';
+export { type RegisterBrokerBody, type RegisterBodyResult, REGISTER_BODY_INFLATED_BYTES_MAX, decodeRegisterBrokerBody, encodeRegisterBrokerBody, readDataVersion } from './body/register-broker-body.js';

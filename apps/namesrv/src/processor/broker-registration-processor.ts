@@ -7,7 +7,7 @@ import {
   decodeRequestHeader, errorResponse, parseLenientJson, successResponse,
   type RemotingCommand, type RequestContext, type RequestProcessor,
 } from '@apogee/remoting';
-import { decodeRegisterBrokerBody, readDataVersion } from '../route/register-broker-body.js';
+import { decodeRegisterBrokerBody, readDataVersion } from '@apogee/remoting';
 import type { RouteInfoManager } from '../route/route-info-manager.js';
 import type { KvConfigManager } from '../kv/kv-config-manager.js';
 import { kvTableToJson, ORDER_TOPIC_CONFIG_NAMESPACE } from '../kv/kv-table-json.js';

@@ -10,7 +10,7 @@ import {
   type RemotingCommand, type RequestContext, type RequestProcessor,
 } from '@apogee/remoting';
 import type { RouteInfoManager } from '../route/route-info-manager.js';
-import type { QueueData } from '../route/route-types.js';
+import type { QueueData } from '@apogee/remoting';
 
 /** Keys that UPDATE_NAMESRV_CONFIG may never change (RocketMQ's configBlackList default). */
 export const NAMESRV_CONFIG_BLACKLIST = new Set(['configBlackList', 'configStorePath', 'kvConfigPath', 'rocketmqHome', 'listenPort', 'listenAddress']);

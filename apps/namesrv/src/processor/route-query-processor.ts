@@ -10,7 +10,7 @@ import {
 import type { RouteInfoManager } from '../route/route-info-manager.js';
 import type { KvConfigManager } from '../kv/kv-config-manager.js';
 import { ORDER_TOPIC_CONFIG_NAMESPACE } from '../kv/kv-table-json.js';
-import { clusterInfoToJson, topicListToJson, topicRouteDataToJson } from '../route/route-json.js';
+import { clusterInfoToJson, topicListToJson, topicRouteDataToJson } from '@apogee/remoting';
 
 /** MQVersion V4_9_4: clients from this version on get standard JSON route bodies. */
 const STANDARD_JSON_VERSION_MIN = 401;

@@ -7,7 +7,7 @@ import { type Clock, type Logger, PermName } from '@apogee/common';
 import {
   type BrokerData, type ClusterInfo, type DataVersion, type QueueData, type TopicConfig,
   type TopicRouteData, dataVersionEquals, queueDataEquals,
-} from './route-types.js';
+} from '@apogee/remoting';
 
 export const BROKER_CHANNEL_EXPIRED_TIME_MS = 120_000; // brokers silent this long are removed
 export const REGISTERED_BROKER_ADDRS_MAX = 4096;

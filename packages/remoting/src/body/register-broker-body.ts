@@ -2,7 +2,8 @@
 // (rocketmq-remoting.md §3.1.1-3.1.2). Total: a reason instead of an exception.
 
 import { inflateSync } from 'node:zlib';
-import { parseLenientJson } from '@apogee/remoting';
+import { parseLenientJson } from '../codec/lenient-json.js';
+import { toFastjsonBuffer } from '../codec/fastjson-writer.js';
 import type { DataVersion, TopicConfig } from './route-types.js';
 
 export const REGISTER_BODY_INFLATED_BYTES_MAX = 64 * 1024 * 1024;
@@ -114,4 +115,14 @@ export function readDataVersion(raw: unknown): DataVersion {
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** The uncompressed RegisterBrokerBody a broker sends (what 4.9 and 5.x brokers send by default). */
+export function encodeRegisterBrokerBody(body: RegisterBrokerBody): Buffer {
+  const topicConfigTable: Record<string, TopicConfig> = {};
+  for (const [name, config] of body.topicConfigTable) topicConfigTable[name] = config;
+  return toFastjsonBuffer({
+    filterServerList: body.filterServerList,
+    topicConfigSerializeWrapper: { dataVersion: body.dataVersion, topicConfigTable },
+  });
 }
