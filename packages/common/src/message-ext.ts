@@ -7,6 +7,8 @@ import { createOffsetMessageId } from './offset-message-id.js';
 import type { SocketAddress } from './socket-address.js';
 
 const EMPTY_BODY = Buffer.alloc(0);
+// Placeholder until a decoder or caller sets the real address; frozen because it is shared.
+const NO_ADDRESS: SocketAddress = Object.freeze({ host: '0.0.0.0', port: 0 });
 
 export class MessageExt extends Message {
   queueId = 0;
@@ -14,9 +16,9 @@ export class MessageExt extends Message {
   queueOffset = 0;
   sysFlag = 0;
   bornTimestamp = 0;
-  bornHost: SocketAddress = { host: '0.0.0.0', port: 0 };
+  bornHost: SocketAddress = NO_ADDRESS;
   storeTimestamp = 0;
-  storeHost: SocketAddress = { host: '0.0.0.0', port: 0 };
+  storeHost: SocketAddress = NO_ADDRESS;
   /** What clients show as the id: UNIQ_KEY when present, else the offset message id. */
   msgId = '';
   commitLogOffset = 0;
