@@ -54,6 +54,15 @@ export class RawRemotingPeer {
     return this.isSocketClosed;
   }
 
+  /** Stop reading (the other side's writes back up once the kernel buffers fill). */
+  pauseReading(): void {
+    this.socket.pause();
+  }
+
+  resumeReading(): void {
+    this.socket.resume();
+  }
+
   /** Writes bytes exactly as given. */
   send(bytes: Buffer): void {
     this.socket.write(bytes);

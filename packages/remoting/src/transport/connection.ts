@@ -99,6 +99,16 @@ export class Connection implements Channel {
     return this.pending.size;
   }
 
+  /** True while reads are paused because the peer is not taking our output (servers only). */
+  get isReadPaused(): boolean {
+    return this.readsPaused;
+  }
+
+  /** Bytes written to the socket and not yet flushed to the kernel. */
+  get unflushedBytes(): number {
+    return this.socket.writableLength;
+  }
+
   close(reason: string): void {
     this.shutdownSocket(reason, 'flush');
   }
