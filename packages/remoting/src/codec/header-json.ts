@@ -5,8 +5,8 @@
 // "serializeTypeCurrentRPC":"JSON":
 //   {"code":105,"extFields":{"topic":"TopicTest"},"flag":0,"language":"JAVA","opaque":12,
 //    "serializeTypeCurrentRPC":"JSON","version":479}
-// Ext-field keys are sorted too, so equal headers give equal bytes (Java's own order is its
-// HashMap's, which no reader depends on).
+// Ext fields are written in the order Java's HashMap iterates them (see java-hash-map-order.ts),
+// so a header encodes to the same bytes as Java's; no reader depends on that order.
 //
 // Read leniently, as fastjson reads: language as a name or a number, missing language, version,
 // opaque, flag, remark or extFields take Java's defaults, numeric fields may be numeric strings,
@@ -16,6 +16,7 @@
 import { SerializeType, type LanguageName } from '../protocol/remoting-command.js';
 import { parseLenientJson } from './lenient-json.js';
 import { toFastjsonString } from './fastjson-writer.js';
+import { javaHashMapOrder } from './java-hash-map-order.js';
 import {
   checkHeaderForEncode, excerpt, isInt32, isWritableExtValue, languageOfByte, languageOfName, setOwn,
   type HeaderCodec, type HeaderDecodeResult, type RemotingHeader,
@@ -33,13 +34,14 @@ export function jsonHeaderText(header: RemotingHeader): string {
 }
 
 function extFieldsText(ext: Record<string, string>): string {
-  const keys = Object.keys(ext).sort();
+  const keys: string[] = [];
+  for (const key of Object.keys(ext)) {
+    if (isWritableExtValue(key, ext[key])) keys.push(key);
+  }
   let text = '{';
   let first = true;
-  for (const key of keys) {
-    const value = ext[key];
-    if (!isWritableExtValue(key, value)) continue;
-    text += `${first ? '' : ','}${JSON.stringify(key)}:${JSON.stringify(value)}`;
+  for (const key of javaHashMapOrder(keys)) {
+    text += `${first ? '' : ','}${JSON.stringify(key)}:${JSON.stringify(ext[key])}`;
     first = false;
   }
   return `${text}}`;
