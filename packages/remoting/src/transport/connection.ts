@@ -254,10 +254,17 @@ export class Connection implements Channel {
   private readonly onEnd = (): void => {
     // The peer half-closed: no response can arrive any more, fail pending requests now.
     if (this.closeReason === undefined) {
-      this.closeReason = 'closed by peer';
+      this.closeReason = this.peerClosedReason();
       this.failPending(this.closeReason);
     }
   };
+
+  private peerClosedReason(): string {
+    const truncatedBytes = this.decoder.bufferedBytes;
+    if (truncatedBytes === 0) return 'closed by peer';
+    this.options.logger.warn({ peer: this.remoteAddress, truncatedBytes }, 'peer closed the connection in the middle of a frame');
+    return `closed by peer mid-frame (${truncatedBytes} bytes of a truncated frame dropped)`;
+  }
 
   private readonly onTimeoutEvent = (): void => {
     if (this.closeReason !== undefined) return;
@@ -301,7 +308,7 @@ export class Connection implements Channel {
     if (this.uncorkImmediate !== undefined) clearImmediate(this.uncorkImmediate);
     this.destroyTimer = undefined;
     this.uncorkImmediate = undefined;
-    const reason = this.closeReason ?? (this.socketError !== undefined ? `connection error: ${this.socketError.message}` : 'closed by peer');
+    const reason = this.closeReason ?? (this.socketError !== undefined ? `connection error: ${this.socketError.message}` : this.peerClosedReason());
     this.closeReason = reason;
     this.failPending(reason);
     this.socket.removeListener('data', this.onData);

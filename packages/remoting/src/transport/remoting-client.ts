@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { createLogger, type Logger } from '@apogee/common';
 import type { RPCHook } from '../acl/rpc-hook.js';
 import { RemotingClosedError, RemotingConnectError, RemotingSendRequestError, RemotingTimeoutError, RemotingTooMuchRequestError, type RemotingError } from '../errors.js';
-import { DEFAULT_FRAME_LIMITS, type FrameLimits } from '../limits.js';
+import { checkFrameLimits, DEFAULT_FRAME_LIMITS, type FrameLimits } from '../limits.js';
 import { SerializeType, type RemotingCommand } from '../protocol/remoting-command.js';
 import { parseAddress } from './channel.js';
 import { ChannelEventListeners, type ChannelEventName, type ChannelEvents } from './channel-events.js';
@@ -83,8 +83,10 @@ export class RemotingClient {
     this.shutdownGraceMs = nonNegativeInt('shutdownGraceMs', options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS_DEFAULT);
     this.rpcHook = options.rpcHook;
     this.logger = options.logger ?? createLogger('remoting-client');
+    const limits = options.limits ?? DEFAULT_FRAME_LIMITS;
+    checkFrameLimits(limits);
     this.connectionOptions = {
-      limits: options.limits ?? DEFAULT_FRAME_LIMITS,
+      limits,
       idleTimeoutMs: nonNegativeInt('idleTimeoutMs', options.idleTimeoutMs ?? IDLE_TIMEOUT_MS_DEFAULT),
       pendingRequestsMax: positiveInt('pendingRequestsMax', options.pendingRequestsMax ?? PENDING_REQUESTS_MAX),
       pauseReadsOnBackpressure: false,
@@ -271,6 +273,12 @@ export class RemotingClient {
         return;
       }
       attempt = started;
+    }
+    // Calls waiting for a connect count against the same bound as requests on a connection.
+    const limit = this.connectionOptions.pendingRequestsMax;
+    if (attempt.waiters.size >= limit) {
+      process.nextTick(use, new RemotingTooMuchRequestError(limit, `calls waiting for a connection to ${addr} reached ${limit}`), undefined);
+      return;
     }
     const waiter: ConnectWaiter = { timer: undefined, use };
     // The attempt's own connect timeout ends waits that are at least as long.

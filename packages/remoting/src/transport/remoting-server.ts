@@ -9,7 +9,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { assert, createLogger, InvalidArgumentError, type Logger } from '@apogee/common';
 import { RemotingClosedError, RemotingTooMuchRequestError, type RemotingError } from '../errors.js';
-import { DEFAULT_FRAME_LIMITS, type FrameLimits } from '../limits.js';
+import { checkFrameLimits, DEFAULT_FRAME_LIMITS, type FrameLimits } from '../limits.js';
 import type { RemotingCommand } from '../protocol/remoting-command.js';
 import type { Channel } from './channel.js';
 import { ChannelEventListeners, type ChannelEventName, type ChannelEvents } from './channel-events.js';
@@ -76,6 +76,7 @@ export class RemotingServer {
     this.host = options.host ?? '127.0.0.1';
     this.requestedPort = options.port ?? 0;
     this.limits = options.limits ?? DEFAULT_FRAME_LIMITS;
+    checkFrameLimits(this.limits);
     this.idleTimeoutMs = nonNegativeInt('idleTimeoutMs', options.idleTimeoutMs ?? IDLE_TIMEOUT_MS_DEFAULT);
     this.asyncInFlightMax = positiveInt('asyncInFlightMax', options.asyncInFlightMax ?? SERVER_ASYNC_IN_FLIGHT_MAX);
     this.onewayInFlightMax = positiveInt('onewayInFlightMax', options.onewayInFlightMax ?? SERVER_ONEWAY_IN_FLIGHT_MAX);

@@ -87,7 +87,14 @@ export class RequestDispatcher {
       this.reject(connection, request, ResponseCode.SYSTEM_BUSY, SHUTTING_DOWN_REMARK);
       return;
     }
-    if (processor.rejectRequest?.() === true) {
+    let isRejected: boolean;
+    try {
+      isRejected = processor.rejectRequest?.() === true;
+    } catch (err) {
+      this.respond(connection, request, this.errorResponse(connection, request, err));
+      return;
+    }
+    if (isRejected) {
       this.reject(connection, request, ResponseCode.SYSTEM_BUSY, REJECT_REQUEST_REMARK);
       return;
     }

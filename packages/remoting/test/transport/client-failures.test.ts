@@ -122,6 +122,14 @@ describe('RemotingClient failures', () => {
     expect((await client.invokeSync(server.addr, createRequestCommand(CODE), 3_000)).code).toBe(ResponseCode.SUCCESS);
   });
 
+  it('bounds calls waiting for a connect by pendingRequestsMax too', async () => {
+    const server = await cannedServer();
+    const client = newClient({ pendingRequestsMax: 2 });
+    const results = await Promise.allSettled([1, 2, 3].map(() => client.invokeSync(server.addr, createRequestCommand(CODE), 3_000)));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+    expect((results[2] as PromiseRejectedResult).reason).toMatchObject({ name: 'RemotingTooMuchRequestError', limit: 2 });
+  });
+
   it('closeChannel fails pending requests with RemotingClosedError and the next call reconnects', async () => {
     const server = await cannedServer((request) => (request.extFields?.hold === 'true' ? 'ignore' : createResponseCommand(request, 0)));
     const client = newClient();

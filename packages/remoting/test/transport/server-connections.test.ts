@@ -87,6 +87,11 @@ describe('RemotingServer connections', () => {
     expect(server.channels.length).toBe(1);
   });
 
+  it('refuses frame limits a decoder cannot work with, at construction', () => {
+    expect(() => new RemotingServer({ limits: { frameBytesMax: 10, headerBytesMax: 4 } })).toThrow(/frameBytesMax/);
+    expect(() => new RemotingClient({ limits: { frameBytesMax: 64 * KiB, headerBytesMax: 128 * KiB } })).toThrow(/headerBytesMax/);
+  });
+
   it('refuses an oversized frame from its first 4 bytes, without waiting for the rest', async () => {
     const { server, events } = await startServer({ limits: { frameBytesMax: 64 * KiB, headerBytesMax: 4 * KiB } });
     const peer = await rawPeer(server.port);
@@ -104,6 +109,7 @@ describe('RemotingServer connections', () => {
     await peer.close();
     await waitFor(() => events.close.length === 1);
     expect(events.invalid).toEqual([]);
+    expect(events.close[0]![1]).toBe('closed by peer mid-frame (500 bytes of a truncated frame dropped)');
     expect(server.channels.length).toBe(0);
     expect((await newClient().invokeSync(addr, createRequestCommand(CODE_ECHO), 3_000)).code).toBe(ResponseCode.SUCCESS);
   });

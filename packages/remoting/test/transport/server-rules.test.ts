@@ -80,6 +80,18 @@ describe('RemotingServer request rules', () => {
     expect(response.remark?.startsWith('[REJECTREQUEST]')).toBe(true);
   });
 
+  it('answers SYSTEM_ERROR when rejectRequest() itself throws', async () => {
+    const { server, addr } = await startServer();
+    server.registerProcessor(CODE_SLOW, {
+      process: (_ctx, req) => createResponseCommand(req, ResponseCode.SUCCESS),
+      rejectRequest: () => {
+        throw new Error('flow control state lost');
+      },
+    });
+    const response = await newClient().invokeSync(addr, createRequestCommand(CODE_SLOW), 3_000);
+    expect(response).toMatchObject({ code: ResponseCode.SYSTEM_ERROR, remark: 'Error: flow control state lost' });
+  });
+
   it('answers SYSTEM_BUSY [OVERLOAD] once requestsInFlightMax processors are running', async () => {
     const { server, addr } = await startServer({ requestsInFlightMax: 3 });
     const releases: Array<() => void> = [];
