@@ -2,6 +2,7 @@
 // the Maven jars on loopback, the real Java client sending and receiving through them. Later
 // interop tests reuse the same pieces. Port slot 0 (see src/ports.ts).
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import {
@@ -28,12 +29,20 @@ describe.skipIf(!availability.ok)('Java peers: RocketMQ 5.3.3 from the Maven jar
   let namesrv: JavaNamesrv | undefined;
   let broker: JavaBroker | undefined;
 
+  let hasFailed = false;
+
   afterAll(async () => {
     await broker?.stop();
     await namesrv?.stop();
+    // keep the JVM logs and stores of a failed run for a look; drop them otherwise
+    if (!hasFailed) fs.rmSync(root, { recursive: true, force: true });
+    else console.warn(`java-peers.test.ts failed; JVM logs and stores kept under ${root}`);
   });
 
-  it('boots NameServer + Broker; a Java producer sends 3 messages and a push consumer receives them', async () => {
+  it('boots NameServer + Broker; a Java producer sends 3 messages and a push consumer receives them', async ({ onTestFailed }) => {
+    onTestFailed(() => {
+      hasFailed = true;
+    });
     const classes = await compileJava(PEER_PROGRAM_SOURCES, '5.3.3');
     namesrv = await startJavaNamesrv({ version: '5.3.3', port: ports.namesrvPort, dir: path.join(root, 'namesrv') });
     broker = await startJavaBroker({ version: '5.3.3', namesrvAddr: namesrv.addr, listenPort: ports.brokerPort, storeDir: path.join(root, 'broker') });
@@ -64,7 +73,10 @@ describe.skipIf(!availability.ok)('Java peers: RocketMQ 5.3.3 from the Maven jar
     for (const e of received) expect(e.storeHost).toBe(`/${broker.addr}`);
   });
 
-  it('stop() ends both JVMs and frees their ports', async () => {
+  it('stop() ends both JVMs and frees their ports', async ({ onTestFailed }) => {
+    onTestFailed(() => {
+      hasFailed = true;
+    });
     expect(namesrv?.process.isRunning).toBe(true);
     expect(broker?.process.isRunning).toBe(true);
     await broker?.stop();
