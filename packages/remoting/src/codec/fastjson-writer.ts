@@ -1,6 +1,6 @@
 // JSON text the way RocketMQ's Java side (fastjson 1.x) writes it, for bodies Apogee sends:
 // compact, object keys sorted (fastjson sorts bean fields), null and undefined members omitted,
-// longs (bigint) with every digit, byte arrays as base64, dates as epoch ms.
+// longs (bigint) with every digit, JsonNumberText verbatim, byte arrays as base64, dates as epoch ms.
 //
 // Maps follow fastjson's map rules: a JS Map with string keys writes quoted keys; number and
 // bigint keys are written unquoted (`{0:"10.0.0.1:10911"}`, what Java writes for Map<Long,..>);
@@ -10,6 +10,7 @@
 
 import { InvalidArgumentError } from '@apogee/common';
 import { JSON_NESTING_DEPTH_MAX } from '../limits.js';
+import { JsonNumberText } from './json-number-text.js';
 
 export interface FastjsonWriteOptions {
   /** sort the keys of plain objects (default true, as fastjson sorts bean fields) */
@@ -48,6 +49,7 @@ class Writer {
       default: break;
     }
     if (v === null) return 'null';
+    if (v instanceof JsonNumberText) return v.text;
     if (depth >= JSON_NESTING_DEPTH_MAX) {
       throw new InvalidArgumentError('value', `nesting deeper than ${JSON_NESTING_DEPTH_MAX} (or a cycle)`);
     }

@@ -17,6 +17,7 @@ import { SerializeType, type LanguageName } from '../protocol/remoting-command.j
 import { parseLenientJson } from './lenient-json.js';
 import { toFastjsonString } from './fastjson-writer.js';
 import { javaHashMapOrder } from './java-hash-map-order.js';
+import { JsonNumberText } from './json-number-text.js';
 import {
   checkHeaderForEncode, excerpt, isInt32, isWritableExtValue, languageOfByte, languageOfName, setOwn,
   type HeaderCodec, type HeaderDecodeResult, type RemotingHeader,
@@ -76,7 +77,7 @@ export function decodeJsonHeader(buf: Buffer): HeaderDecodeResult {
     const result = headerFromJson(value);
     if (result !== REPARSE_EXACT) return result;
   }
-  const lenient = parseLenientJson(text, { numbersAsStrings: true });
+  const lenient = parseLenientJson(text, { numbersAsText: true });
   if (!lenient.ok) return { ok: false, reason: `JSON header: ${lenient.reason}` };
   const result = headerFromJson(lenient.value);
   return result === REPARSE_EXACT ? { ok: false, reason: 'JSON header: unexpected number in ext fields' } : result;
@@ -100,7 +101,7 @@ function headerFromJson(value: unknown): HeaderDecodeResult | typeof REPARSE_EXA
   const header: RemotingHeader = { code, language, version, opaque, flag };
   const remark = obj.remark;
   if (remark !== undefined && remark !== null) {
-    if (typeof remark === 'object') return { ok: false, reason: 'JSON header: remark is not a string' };
+    if (typeof remark === 'object' && !(remark instanceof JsonNumberText)) return { ok: false, reason: 'JSON header: remark is not a string' };
     header.remark = String(remark);
   }
   const ext = obj.extFields;
@@ -118,13 +119,15 @@ function intField(obj: Record<string, unknown>, name: string, defaultValue: numb
   if (raw === undefined || raw === null) {
     return defaultValue ?? `JSON header has no ${name}`;
   }
-  const n = typeof raw === 'string' && /^[-+]?\d{1,10}$/.test(raw) ? Number(raw) : raw;
+  const numeric = raw instanceof JsonNumberText ? raw.text : raw;
+  const n = typeof numeric === 'string' && /^[-+]?\d{1,10}$/.test(numeric) ? Number(numeric) : numeric;
   return isInt32(n) ? n : `JSON header: ${name} ${excerpt(String(raw))} is not an int32`;
 }
 
 function languageField(raw: unknown): LanguageName | undefined {
   if (raw === undefined || raw === null) return 'JAVA';
   if (typeof raw === 'number' && Number.isInteger(raw)) return languageOfByte(raw);
+  if (raw instanceof JsonNumberText) return /^\d{1,3}$/.test(raw.text) ? languageOfByte(Number(raw.text)) : undefined;
   if (typeof raw === 'string') return /^\d{1,3}$/.test(raw) ? languageOfByte(Number(raw)) : languageOfName(raw);
   return undefined;
 }
@@ -137,6 +140,7 @@ function extFieldsFromJson(raw: unknown): Record<string, string> | string | type
     const v = src[key];
     if (typeof v === 'string') setOwn(out, key, v);
     else if (typeof v === 'number') return REPARSE_EXACT;
+    else if (v instanceof JsonNumberText) setOwn(out, key, v.text);
     else if (typeof v === 'boolean' || typeof v === 'bigint') setOwn(out, key, String(v));
     else if (typeof v === 'object' && v !== null) setOwn(out, key, toFastjsonString(v, { sortKeys: false }));
     // null: Java's map holds a null, which reads as an absent field

@@ -3,13 +3,19 @@
 // its iteration order, so writing JSON ext fields in this order makes Apogee's JSON headers byte
 // for byte equal to Java's for the same header (checked against captured frames).
 //
-// HashMap facts used (OpenJDK 8+): the table starts at 16 buckets and doubles whenever the size
+// HashMap facts used (OpenJDK 8+): the table starts at 16 buckets (or the capacity asked for) and doubles whenever the size
 // exceeds 0.75 x buckets; a key's bucket is (h ^ (h >>> 16)) & (buckets - 1) with h =
 // String.hashCode(); iteration walks buckets in index order and each bucket in insertion order
 // (resizing splits buckets without reordering). Not modelled: a bucket of 8+ colliding keys
 // (treeified, or forcing an early resize); header names never collide that much.
 
-const INITIAL_BUCKETS = 16;
+/** Buckets of `new HashMap<>()`, which RemotingCommand.makeCustomHeaderToNet creates. */
+export const JAVA_HASH_MAP_BUCKETS_DEFAULT = 16;
+/**
+ * Buckets of `new HashMap<>(256)`, which RemotingCommand.addExtField creates when it adds the first
+ * field (a 5.x send response, for one): such maps iterate in a different order.
+ */
+export const JAVA_HASH_MAP_BUCKETS_ADD_EXT_FIELD = 256;
 const LOAD_FACTOR = 0.75;
 
 /** Java's String.hashCode over UTF-16 code units. */
@@ -19,16 +25,16 @@ export function javaStringHash(s: string): number {
   return h;
 }
 
-/** Buckets of a HashMap that has received `size` entries from empty. */
-export function javaHashMapBuckets(size: number): number {
-  let buckets = INITIAL_BUCKETS;
+/** Buckets of a HashMap that started with `initialBuckets` (a power of two) and received `size` entries. */
+export function javaHashMapBuckets(size: number, initialBuckets = JAVA_HASH_MAP_BUCKETS_DEFAULT): number {
+  let buckets = initialBuckets;
   while (size > buckets * LOAD_FACTOR) buckets *= 2;
   return buckets;
 }
 
 /** `keys` (distinct, in insertion order) in the order a Java HashMap iterates them. */
-export function javaHashMapOrder(keys: readonly string[]): string[] {
-  const mask = javaHashMapBuckets(keys.length) - 1;
+export function javaHashMapOrder(keys: readonly string[], initialBuckets = JAVA_HASH_MAP_BUCKETS_DEFAULT): string[] {
+  const mask = javaHashMapBuckets(keys.length, initialBuckets) - 1;
   const slots = keys.map((key, index) => {
     const h = javaStringHash(key);
     return { key, bucket: (h ^ (h >>> 16)) & mask, index };

@@ -14,15 +14,17 @@
 
 import { JSON_NESTING_DEPTH_MAX } from '../limits.js';
 import { toFastjsonString } from './fastjson-writer.js';
+import { JsonNumberText } from './json-number-text.js';
 
 export type LenientJsonResult = { ok: true; value: unknown } | { ok: false; reason: string };
 
 export interface LenientJsonOptions {
   /**
-   * Return every number as its source text (a string) instead of a number or bigint. The JSON
-   * header decoder uses it so that numeric ext-field values are stringified exactly as sent.
+   * Return every number as a JsonNumberText holding its source text, instead of a number or
+   * bigint. The JSON header decoder uses it so that numeric ext-field values become strings
+   * exactly as sent.
    */
-  numbersAsStrings?: boolean;
+  numbersAsText?: boolean;
 }
 
 class SyntaxFailure {
@@ -38,7 +40,7 @@ const SAFE_INTEGER_DIGITS = 15;
 
 /** Parses fastjson-flavoured JSON text. Never throws. */
 export function parseLenientJson(text: string, options: LenientJsonOptions = {}): LenientJsonResult {
-  const parser = new Parser(text, options.numbersAsStrings === true);
+  const parser = new Parser(text, options.numbersAsText === true);
   try {
     const value = parser.parseDocument();
     return { ok: true, value };
@@ -54,7 +56,7 @@ class Parser {
 
   constructor(
     private readonly text: string,
-    private readonly numbersAsStrings: boolean,
+    private readonly numbersAsText: boolean,
   ) {}
 
   parseDocument(): unknown {
@@ -226,11 +228,11 @@ class Parser {
     return isFloat;
   }
 
-  private parseNumber(): number | bigint | string {
+  private parseNumber(): number | bigint | JsonNumberText {
     const start = this.pos;
     const isFloat = this.scanNumber();
     const raw = this.text.slice(start, this.pos);
-    if (this.numbersAsStrings) return raw;
+    if (this.numbersAsText) return new JsonNumberText(raw);
     const n = Number(raw);
     if (isFloat) return n;
     const digits = raw.charCodeAt(0) === CH_MINUS || raw.charCodeAt(0) === CH_PLUS ? raw.length - 1 : raw.length;
