@@ -134,9 +134,19 @@ function languageField(raw: unknown): LanguageName | undefined {
 
 function extFieldsFromJson(raw: unknown): Record<string, string> | string | typeof REPARSE_EXACT {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return 'JSON header: extFields is not an object';
-  const out: Record<string, string> = {};
   const src = raw as Record<string, unknown>;
-  for (const key of Object.keys(src)) {
+  const keys = Object.keys(src);
+  // The usual case, every value a string: the parsed object is fresh and plain, so keep it.
+  let isAllStrings = true;
+  for (const key of keys) {
+    if (typeof src[key] !== 'string') {
+      isAllStrings = false;
+      break;
+    }
+  }
+  if (isAllStrings) return src as Record<string, string>;
+  const out: Record<string, string> = {};
+  for (const key of keys) {
     const v = src[key];
     if (typeof v === 'string') setOwn(out, key, v);
     else if (typeof v === 'number') return REPARSE_EXACT;

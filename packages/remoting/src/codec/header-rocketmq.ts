@@ -19,6 +19,10 @@ import {
 
 const REMARK_LENGTH_AT = 13;
 const REMARK_AT = 17;
+/** Strings up to this many chars are measured, written and read in JS when ASCII (faster than native calls for them). */
+const SHORT_STRING_CHARS = 64;
+/** Maps up to this size are viewed as one latin1 string (see StringReader). */
+const ASCII_VIEW_BYTES_MAX = 4096;
 
 /** Whether the binary form can carry this header's code and version. */
 export function fitsRocketmqHeader(header: Pick<RemotingHeader, 'code' | 'version'>): boolean {
@@ -35,19 +39,23 @@ export function encodeRocketmqHeaderInto(header: RemotingHeader, prefixBytes: nu
     throw new InvalidArgumentError('code', `code ${header.code} / version ${header.version} do not fit the ROCKETMQ header's int16 fields`);
   }
   const remark = header.remark ?? '';
-  const remarkBytes = Buffer.byteLength(remark, 'utf8');
+  const remarkBytes = utf8Bytes(remark);
   const ext = header.extFields;
+  // [key, keyBytes, value, valueBytes, ...] so the second pass needs no second length computation
+  const entries: Array<string | number> = [];
   let extBytes = 0;
   if (ext !== undefined && ext !== null) {
     for (const key in ext) {
       if (!Object.hasOwn(ext, key)) continue;
       const value = ext[key];
       if (!isWritableExtValue(key, value)) continue;
-      const keyBytes = Buffer.byteLength(key, 'utf8');
+      const keyBytes = utf8Bytes(key);
       if (keyBytes > EXT_KEY_BYTES_MAX) {
         throw new InvalidArgumentError('extFields', `ext key of ${keyBytes} bytes > EXT_KEY_BYTES_MAX ${EXT_KEY_BYTES_MAX}`);
       }
-      extBytes += 6 + keyBytes + Buffer.byteLength(value, 'utf8');
+      const valueBytes = utf8Bytes(value);
+      entries.push(key, keyBytes, value, valueBytes);
+      extBytes += 6 + keyBytes + valueBytes;
     }
   }
   const headerBytes = ROCKETMQ_HEADER_FIXED_BYTES + remarkBytes + extBytes;
@@ -59,27 +67,37 @@ export function encodeRocketmqHeaderInto(header: RemotingHeader, prefixBytes: nu
   buf.writeInt32BE(header.opaque, pos + 5);
   buf.writeInt32BE(header.flag, pos + 9);
   buf.writeInt32BE(remarkBytes, pos + REMARK_LENGTH_AT);
-  pos += REMARK_AT;
-  if (remarkBytes > 0) pos += buf.write(remark, pos, remarkBytes, 'utf8');
+  pos = writeUtf8(buf, pos + REMARK_AT, remark, remarkBytes);
   buf.writeInt32BE(extBytes, pos);
   pos += 4;
-  if (ext !== undefined && ext !== null && extBytes > 0) {
-    for (const key in ext) {
-      if (!Object.hasOwn(ext, key)) continue;
-      const value = ext[key];
-      if (value === undefined || value === null) continue;
-      const keyBytes = buf.write(key, pos + 2, 'utf8');
-      buf.writeInt16BE(keyBytes, pos);
-      pos += 2 + keyBytes;
-      const valueBytes = buf.write(value, pos + 4, 'utf8');
-      buf.writeInt32BE(valueBytes, pos);
-      pos += 4 + valueBytes;
-    }
-  }
-  if (pos !== prefixBytes + headerBytes) {
-    throw new InvalidArgumentError('extFields', 'ext fields changed while being encoded');
+  for (let i = 0; i < entries.length; i += 4) {
+    const keyBytes = entries[i + 1] as number;
+    const valueBytes = entries[i + 3] as number;
+    buf.writeInt16BE(keyBytes, pos);
+    pos = writeUtf8(buf, pos + 2, entries[i] as string, keyBytes);
+    buf.writeInt32BE(valueBytes, pos);
+    pos = writeUtf8(buf, pos + 4, entries[i + 2] as string, valueBytes);
   }
   return buf;
+}
+
+/** UTF-8 length; short ASCII strings are measured in JS, which beats the native call for them. */
+function utf8Bytes(s: string): number {
+  if (s.length > SHORT_STRING_CHARS) return Buffer.byteLength(s, 'utf8');
+  for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) >= 0x80) return Buffer.byteLength(s, 'utf8');
+  }
+  return s.length;
+}
+
+/** Writes `s` (whose UTF-8 length is `bytes`) at `pos`; returns the position after it. */
+function writeUtf8(buf: Buffer, pos: number, s: string, bytes: number): number {
+  if (bytes === s.length && bytes <= SHORT_STRING_CHARS) {
+    for (let i = 0; i < bytes; i++) buf[pos + i] = s.charCodeAt(i);
+  } else if (bytes > 0) {
+    buf.write(s, pos, bytes, 'utf8');
+  }
+  return pos + bytes;
 }
 
 export function decodeRocketmqHeader(buf: Buffer): HeaderDecodeResult {
@@ -117,21 +135,55 @@ export function decodeRocketmqHeader(buf: Buffer): HeaderDecodeResult {
 /** The ext map in buf[start, end), or a reason. Duplicate keys: the last wins, as in Java's HashMap. */
 function decodeExtMap(buf: Buffer, start: number, end: number): Record<string, string> | string {
   const ext: Record<string, string> = {};
+  const strings = new StringReader(buf, start, end);
   let pos = start;
   while (pos < end) {
     if (end - pos < 2) return `ROCKETMQ header: ext entry at ${pos} truncated`;
     const keyBytes = buf.readInt16BE(pos);
     pos += 2;
     if (keyBytes < 0 || end - pos < keyBytes + 4) return `ROCKETMQ header: ext key length ${keyBytes} at ${pos - 2} overruns the map`;
-    const key = buf.toString('utf8', pos, pos + keyBytes);
+    const key = strings.read(pos, pos + keyBytes);
     pos += keyBytes;
     const valueBytes = buf.readInt32BE(pos);
     pos += 4;
     if (valueBytes < 0 || valueBytes > end - pos) return `ROCKETMQ header: ext value length ${valueBytes} at ${pos - 4} overruns the map`;
-    setOwn(ext, key, buf.toString('utf8', pos, pos + valueBytes));
+    setOwn(ext, key, strings.read(pos, pos + valueBytes));
     pos += valueBytes;
   }
   return ext;
+}
+
+/**
+ * Reads the map's strings. Decoding each of a header's ~30 short strings natively costs more
+ * than the bytes: a small map is turned into one latin1 string once, and each short all-ASCII
+ * field is a slice of it (latin1 maps byte n to char n, so offsets agree). Anything else is
+ * decoded as UTF-8 on its own.
+ */
+class StringReader {
+  private readonly text: string | undefined;
+
+  constructor(
+    private readonly buf: Buffer,
+    private readonly start: number,
+    end: number,
+  ) {
+    this.text = end - start <= ASCII_VIEW_BYTES_MAX ? buf.toString('latin1', start, end) : undefined;
+  }
+
+  read(from: number, to: number): string {
+    const buf = this.buf;
+    if (this.text !== undefined && to - from <= SHORT_STRING_CHARS) {
+      let isAscii = true;
+      for (let i = from; i < to; i++) {
+        if ((buf[i] as number) >= 0x80) {
+          isAscii = false;
+          break;
+        }
+      }
+      if (isAscii) return this.text.slice(from - this.start, to - this.start);
+    }
+    return buf.toString('utf8', from, to);
+  }
 }
 
 export const RocketmqHeaderCodec: HeaderCodec = {

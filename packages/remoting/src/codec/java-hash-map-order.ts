@@ -34,12 +34,50 @@ export function javaHashMapBuckets(size: number, initialBuckets = JAVA_HASH_MAP_
 
 /** `keys` (distinct, in insertion order) in the order a Java HashMap iterates them. */
 export function javaHashMapOrder(keys: readonly string[], initialBuckets = JAVA_HASH_MAP_BUCKETS_DEFAULT): string[] {
-  const mask = javaHashMapBuckets(keys.length, initialBuckets) - 1;
-  const slots = keys.map((key, index) => {
-    const h = javaStringHash(key);
-    return { key, bucket: (h ^ (h >>> 16)) & mask, index };
-  });
-  // Array.prototype.sort is stable: equal buckets keep insertion order.
-  slots.sort((x, y) => x.bucket - y.bucket);
-  return slots.map((slot) => slot.key);
+  const n = keys.length;
+  const order = keys.slice();
+  if (n <= 1) return order;
+  const mask = javaHashMapBuckets(n, initialBuckets) - 1;
+  const buckets = order.map((key) => spreadHashOf(key) & mask);
+  if (n > INSERTION_SORT_KEYS_MAX) {
+    const indexes = order.map((_, i) => i);
+    indexes.sort((x, y) => (buckets[x] as number) - (buckets[y] as number)); // stable
+    return indexes.map((i) => order[i] as string);
+  }
+  // Stable insertion sort by bucket: headers have a dozen keys.
+  for (let i = 1; i < n; i++) {
+    const key = order[i] as string;
+    const bucket = buckets[i] as number;
+    let j = i - 1;
+    while (j >= 0 && (buckets[j] as number) > bucket) {
+      order[j + 1] = order[j] as string;
+      buckets[j + 1] = buckets[j] as number;
+      j--;
+    }
+    order[j + 1] = key;
+    buckets[j + 1] = bucket;
+  }
+  return order;
+}
+
+const INSERTION_SORT_KEYS_MAX = 32;
+
+/**
+ * h ^ (h >>> 16) of String.hashCode, remembered per key: header names repeat on every command.
+ * A pure memo bounded by SPREAD_HASH_MEMO_ENTRIES_MAX (cleared when full).
+ */
+const spreadHashMemo = new Map<string, number>();
+const SPREAD_HASH_MEMO_ENTRIES_MAX = 1024;
+const MEMO_KEY_CHARS_MAX = 64;
+
+function spreadHashOf(key: string): number {
+  const known = spreadHashMemo.get(key);
+  if (known !== undefined) return known;
+  const h = javaStringHash(key);
+  const spread = h ^ (h >>> 16);
+  if (key.length <= MEMO_KEY_CHARS_MAX) {
+    if (spreadHashMemo.size >= SPREAD_HASH_MEMO_ENTRIES_MAX) spreadHashMemo.clear();
+    spreadHashMemo.set(key, spread);
+  }
+  return spread;
 }
