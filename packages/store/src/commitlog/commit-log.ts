@@ -49,6 +49,8 @@ export class CommitLog {
   private flushing: Promise<void> | undefined;
   private flushedStoreTs = 0;
   private isClosed = false;
+  /** Counters for tests and benchmarks: writev batches and fdatasync rounds so far. */
+  readonly stats = { writeBatches: 0, flushes: 0 };
   /** Called after bytes reach the page cache, with the new wroteOffset. */
   onWritten: (wroteOffset: number, items: readonly AppendItem[]) => void = () => {};
   /** Called after fdatasync, with the new flushedOffset. */
@@ -257,6 +259,7 @@ export class CommitLog {
       if (seg) segs.push(seg);
     }
     await Promise.all(segs.map((s) => s.flush()));
+    this.stats.flushes++;
     if (target > this.flushed) {
       this.flushed = target;
       if (storeTimestamp > 0) this.flushedStoreTs = storeTimestamp;
@@ -304,6 +307,7 @@ export class CommitLog {
         return;
       }
       this.writeStartedMs = 0;
+      this.stats.writeBatches++;
       const last = batch[batch.length - 1]!;
       this.wrote = last.offset + last.span;
       for (const item of batch) {

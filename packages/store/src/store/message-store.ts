@@ -471,6 +471,11 @@ export class MessageStore {
     this.queues.destroyTopicSync(topic);
   }
 
+  /** Counters: commit-log writev batches and fdatasync rounds since start. */
+  getStats(): { commitLogWriteBatches: number; commitLogFlushes: number } {
+    return { commitLogWriteBatches: this.commitLog.stats.writeBatches, commitLogFlushes: this.commitLog.stats.flushes };
+  }
+
   /** Next queue offset per `topic-queueId` (RocketMQ's topicQueueTable). */
   getQueueOffsetTable(): ReadonlyMap<string, number> {
     return this.commitLog.queueOffsetTable;
