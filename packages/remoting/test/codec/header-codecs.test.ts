@@ -123,6 +123,16 @@ describe('ROCKETMQ header', () => {
     expect(headerOf(decodeRocketmqHeader(encodeRocketmqHeader({ ...BASE, extFields: { a: '' } }))).extFields).toEqual({ a: '' });
   });
 
+  test('short, long, ASCII and non-ASCII strings, in small and large maps, read back exactly', () => {
+    const small = { a: 'x'.repeat(64), b: 'y'.repeat(65), c: 'é'.repeat(10), d: `${'z'.repeat(60)}é`, e: '', properties: 'KEYS\u0001k\u0002' };
+    const large = { ...small, big: 'p'.repeat(5000), after: 'short', bigUnicode: '🔑'.repeat(300) };
+    for (const extFields of [small, large]) {
+      const decoded = headerOf(decodeRocketmqHeader(encodeRocketmqHeader({ ...BASE, remark: 'r'.repeat(100), extFields })));
+      expect(decoded.extFields).toEqual(extFields);
+      expect(decoded.remark).toBe('r'.repeat(100));
+    }
+  });
+
   test('an unknown language byte reads as OTHER', () => {
     const bytes = encodeRocketmqHeader(BASE);
     bytes[2] = 200;
