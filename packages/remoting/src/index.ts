@@ -44,3 +44,4 @@ export { ACCESS_KEY, SECRET_KEY, SIGNATURE, SECURITY_TOKEN, UNIQUE_MSG_QUERY_FLA
 export { type DataVersion, type TopicConfig, type QueueData, type BrokerData, type TopicRouteData, type ClusterInfo, dataVersionEquals, queueDataEquals } from './body/route-types.js';
 export { type RouteJsonOptions, type BodyReadResult, topicRouteDataToJson, clusterInfoToJson, topicListToJson, parseTopicRouteData, parseClusterInfo } from './body/route-json.js';
 export { type RegisterBrokerBody, type RegisterBodyResult, REGISTER_BODY_INFLATED_BYTES_MAX, decodeRegisterBrokerBody, encodeRegisterBrokerBody, readDataVersion } from './body/register-broker-body.js';
+export { JsonNumberText } from './codec/json-number-text.js';
