@@ -100,8 +100,10 @@ export class IndexService {
           this.log.warn({ file: file.filePath, cutEntries }, 'index file: dropped entries that did not survive the crash');
         }
         if (!isNewest) void this.trackSeal(file);
-      } else if (isNewest && !file.isFull) {
+      } else if (isNewest && !file.isFull && !file.hasSlotsInMemory) {
         file.loadSlotsSync();
+      } else if (!isNewest && file.hasSlotsInMemory) {
+        void this.trackSeal(file); // truncated above: persist its rebuilt slots
       }
     }
     this.indexedEnd = this.computeIndexedEnd();
