@@ -35,7 +35,7 @@ export { type Channel, formatAddress, parseAddress, type ParsedAddress } from '.
 export { type ChannelEvents, type ChannelEventName } from './transport/channel-events.js';
 export { type RequestProcessor, type RequestContext, type InvokeResult, type InvokeCallback } from './transport/request-processor.js';
 export { RemotingServer, type RemotingServerOptions } from './transport/remoting-server.js';
-export { RemotingClient, type RemotingClientOptions } from './transport/remoting-client.js';
+export { RemotingClient, type RemotingClientOptions, DEFAULT_CLIENT_SERIALIZE_TYPE } from './transport/remoting-client.js';
 export { PENDING_REQUESTS_MAX, SERVER_ASYNC_IN_FLIGHT_MAX, SERVER_ONEWAY_IN_FLIGHT_MAX, CLIENT_ONEWAY_IN_FLIGHT_MAX, REQUESTS_IN_FLIGHT_MAX, CHANNEL_REQUESTS_IN_FLIGHT_MAX, WRITE_BUFFER_BYTES_PAUSE, CONNECT_TIMEOUT_MS_DEFAULT, IDLE_TIMEOUT_MS_DEFAULT, SHUTDOWN_GRACE_MS_DEFAULT } from './transport/transport-limits.js';
 export { REJECT_REQUEST_REMARK, OVERLOAD_REMARK, SHUTTING_DOWN_REMARK, describeError } from './transport/request-dispatcher.js';
 export { type RPCHook } from './acl/rpc-hook.js';
