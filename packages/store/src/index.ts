@@ -24,3 +24,27 @@ export type { StoreLogger } from './util/store-logger.js';
 export { StoreLoadError, StoreLockedError, StoreNotRunningError } from './util/errors.js';
 export { CQ_UNIT_BYTES } from './consumequeue/consume-queue.js';
 export { INDEX_HEADER_BYTES, INDEX_SLOT_BYTES, INDEX_ENTRY_BYTES, indexFileBytes, indexKeyHash } from './index/index-file.js';
+export { ConfigFile } from './config/config-file.js';
+export type { ConfigCodec } from './config/config-file.js';
+export { toFastjsonPretty, parseLenientJson, JSON_DEPTH_MAX } from './config/fastjson.js';
+export type { FastjsonValue, JsonParseResult } from './config/fastjson.js';
+export {
+  CONFIG_FILE_NAMES,
+  topicConfigCodec,
+  consumerOffsetCodec,
+  subscriptionGroupCodec,
+  delayOffsetCodec,
+  openBrokerConfigFiles,
+  defaultTopicConfig,
+  defaultSubscriptionGroupConfig,
+  nextDataVersion,
+} from './config/rocketmq-config-files.js';
+export type {
+  DataVersion,
+  TopicConfig,
+  TopicConfigTable,
+  ConsumerOffsetTable,
+  SubscriptionGroupConfig,
+  SubscriptionGroupTable,
+  DelayOffsetTable,
+} from './config/rocketmq-config-files.js';
