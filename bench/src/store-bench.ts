@@ -1,0 +1,203 @@
+// Storage engine throughput, side by side with the raw disk in the same run:
+// - append: putMessage with 128 B, 1 KiB and 4 KiB bodies, under ASYNC_FLUSH (1 and 256
+//   concurrent appenders) and SYNC_FLUSH (1, 16 and 256), each next to a raw sequential fs write
+//   of the same record bytes to a file on the same disk (1 MiB positional writes, no fsync; and
+//   for SYNC, the same writes each followed by fdatasync);
+// - catch-up read: a consumer pulling a backlog (default 1 GiB of 4 KiB messages, one queue)
+//   with getMessage from offset 0, with RocketMQ's default pull limits and with larger ones,
+//   next to a raw sequential read of the same commit-log file (page cache).
+// Messages carry TAGS and a UNIQ_KEY, as RocketMQ clients send them (so the index works too).
+//
+//   pnpm -C bench run store
+//   APOGEE_BENCH_SECONDS=3 (per append case)  APOGEE_STORE_BACKLOG_MIB=1024  TMPDIR=<disk to test>
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { KiB, MiB, MessageConst, encodeMessageRecord, propertiesToString } from '@apogee/common';
+import { MessageStore, PutMessageStatus, createMessageStoreConfig, type FlushDiskType, type MessageInner } from '@apogee/store';
+
+const CASE_MS = Number(process.env.APOGEE_BENCH_SECONDS ?? '3') * 1000;
+const BACKLOG_BYTES = Number(process.env.APOGEE_STORE_BACKLOG_MIB ?? '1024') * MiB;
+const BODY_SIZES = [128, 1 * KiB, 4 * KiB] as const;
+const RAW_CHUNK_BYTES = 1 * MiB;
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+function message(bodyBytes: number, body: Buffer, seq: number, queueId: number): MessageInner {
+  void bodyBytes;
+  return {
+    topic: 'BenchmarkTopic',
+    queueId,
+    flag: 0,
+    body,
+    properties: new Map([
+      [MessageConst.PROPERTY_TAGS, 'TagA'],
+      [MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX, `7F00000100002A9F0000000${seq.toString(16).padStart(9, '0')}`],
+      [MessageConst.PROPERTY_WAIT_STORE_MSG_OK, 'true'],
+    ]),
+    sysFlag: 0,
+    bornTimestamp: Date.now(),
+    bornHost: { host: '127.0.0.1', port: 51234 },
+    storeHost: { host: '127.0.0.1', port: 10911 },
+    reconsumeTimes: 0,
+    preparedTransactionOffset: 0,
+  };
+}
+
+function recordBytes(bodyBytes: number): number {
+  const m = message(bodyBytes, Buffer.alloc(bodyBytes), 1, 0);
+  return encodeMessageRecord({ ...m, properties: propertiesToString(m.properties), storeTimestamp: 0, queueOffset: 0, physicalOffset: 0 }).length;
+}
+
+function freshDir(name: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `apogee-store-bench-${name}-`));
+}
+
+interface Rate {
+  msgsPerSec: number;
+  mbPerSec: number;
+}
+
+async function appendCase(bodyBytes: number, flushDiskType: FlushDiskType, appenders: number): Promise<Rate> {
+  const dir = freshDir('append');
+  const store = new MessageStore(createMessageStoreConfig({ storePathRootDir: dir, flushDiskType }), { logger: silent });
+  await store.start();
+  const body = Buffer.alloc(bodyBytes, 0x61);
+  let seq = 0;
+  let msgs = 0;
+  let bytes = 0;
+  const t0 = performance.now();
+  const deadline = t0 + CASE_MS;
+  const worker = async (id: number): Promise<void> => {
+    while (performance.now() < deadline) {
+      const r = await store.putMessage(message(bodyBytes, body, seq++, id % 8));
+      if (r.status !== PutMessageStatus.PUT_OK) throw new Error(`put failed: ${r.status} ${r.remark ?? ''}`);
+      msgs++;
+      bytes += r.result!.wroteBytes;
+    }
+  };
+  await Promise.all(Array.from({ length: appenders }, (_, i) => worker(i)));
+  const seconds = (performance.now() - t0) / 1000;
+  await store.shutdown();
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { msgsPerSec: msgs / seconds, mbPerSec: bytes / MiB / seconds };
+}
+
+/** Raw sequential positional writes of 1 MiB blocks of `recordSize`-byte records. */
+async function rawWriteCase(recordSize: number, syncEachWrite: boolean): Promise<Rate> {
+  const dir = freshDir('raw');
+  const file = path.join(dir, 'raw');
+  const handle = await fs.promises.open(file, 'w+');
+  await handle.truncate(1 * 1024 * MiB);
+  const perChunk = Math.floor(RAW_CHUNK_BYTES / recordSize);
+  const chunk = Buffer.alloc(perChunk * recordSize, 0x61);
+  let pos = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < CASE_MS) {
+    await handle.write(chunk, 0, chunk.length, pos % (1024 * MiB));
+    if (syncEachWrite) await handle.datasync();
+    pos += chunk.length;
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  await handle.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { msgsPerSec: pos / recordSize / seconds, mbPerSec: pos / MiB / seconds };
+}
+
+async function backlogCase(): Promise<void> {
+  const dir = freshDir('backlog');
+  const bodyBytes = 4 * KiB;
+  const writer = new MessageStore(createMessageStoreConfig({ storePathRootDir: dir }), { logger: silent });
+  await writer.start();
+  const body = Buffer.alloc(bodyBytes, 0x62);
+  let seq = 0;
+  let written = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      while (written < BACKLOG_BYTES) {
+        const r = await writer.putMessage(message(bodyBytes, body, seq++, 0));
+        written += r.result!.wroteBytes;
+      }
+    }),
+  );
+  await writer.waitForDispatch();
+  const writeSeconds = (performance.now() - t0) / 1000;
+  const count = writer.getMaxOffsetInQueue('BenchmarkTopic', 0);
+  await writer.shutdown();
+  console.log(`backlog: ${count} x 4 KiB messages (${(written / MiB).toFixed(0)} MiB) written in ${writeSeconds.toFixed(1)} s`);
+
+  const raw = await rawReadCase(dir);
+  row('raw sequential read of the commit log (1 MiB reads)', raw, raw);
+  for (const [label, overrides] of [
+    ['getMessage, RocketMQ default pull limits (32 msgs / 256 KiB)', {}],
+    ['getMessage, large pulls (1024 msgs / 4 MiB)', { maxTransferCountOnMessageInMemory: 1024, maxTransferBytesOnMessageInMemory: 4 * MiB }],
+  ] as const) {
+    const store = new MessageStore(createMessageStoreConfig({ storePathRootDir: dir, ...overrides }), { logger: silent });
+    await store.start();
+    let offset = 0;
+    let bytes = 0;
+    let msgs = 0;
+    const r0 = performance.now();
+    while (offset < count) {
+      const got = await store.getMessage('bench', 'BenchmarkTopic', 0, offset, 1024);
+      if (!got || got.messageCount === 0) throw new Error(`pull at ${offset}: ${got?.status}`);
+      bytes += got.bufferTotalBytes;
+      msgs += got.messageCount;
+      offset = got.nextBeginOffset;
+    }
+    const seconds = (performance.now() - r0) / 1000;
+    row(label, { msgsPerSec: msgs / seconds, mbPerSec: bytes / MiB / seconds }, raw);
+    await store.shutdown();
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+async function rawReadCase(dir: string): Promise<Rate> {
+  const segDir = path.join(dir, 'commitlog');
+  const buf = Buffer.allocUnsafe(RAW_CHUNK_BYTES);
+  let bytes = 0;
+  const t0 = performance.now();
+  for (const name of fs.readdirSync(segDir).sort()) {
+    const handle = await fs.promises.open(path.join(segDir, name), 'r');
+    const size = Math.min((await handle.stat()).size, BACKLOG_BYTES + 64 * MiB);
+    for (let pos = 0; pos < size; pos += RAW_CHUNK_BYTES) bytes += (await handle.read(buf, 0, RAW_CHUNK_BYTES, pos)).bytesRead;
+    await handle.close();
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  return { msgsPerSec: bytes / (4 * KiB + 200) / seconds, mbPerSec: bytes / MiB / seconds };
+}
+
+function row(name: string, r: Rate, reference: Rate): void {
+  const pct = ((r.mbPerSec / reference.mbPerSec) * 100).toFixed(0);
+  console.log(`${name.padEnd(62)} ${r.msgsPerSec.toFixed(0).padStart(10)} msg/s ${r.mbPerSec.toFixed(1).padStart(9)} MB/s ${pct.padStart(5)} %`);
+}
+
+async function main(): Promise<void> {
+  console.log(`command: APOGEE_BENCH_SECONDS=${CASE_MS / 1000} APOGEE_STORE_BACKLOG_MIB=${BACKLOG_BYTES / MiB} pnpm -C bench run store`);
+  console.log(`node ${process.version}, ${os.cpus().length} cpus (${os.cpus()[0]?.model ?? '?'}), dir ${os.tmpdir()}, ${(CASE_MS / 1000).toFixed(1)} s per case`);
+  console.log('MB/s counts whole records (headers + body); % is against the raw line above it (append) or the raw read (catch-up)');
+  for (const bodyBytes of BODY_SIZES) {
+    const size = recordBytes(bodyBytes);
+    console.log(`\n-- ${bodyBytes} B bodies (${size}-byte records)`);
+    const raw = await rawWriteCase(size, false);
+    row('raw sequential write, 1 MiB writes, no fsync', raw, raw);
+    const asyncRates: Rate[] = [];
+    for (const appenders of [1, 256]) {
+      const r = await appendCase(bodyBytes, 'ASYNC_FLUSH', appenders);
+      asyncRates.push(r);
+      row(`ASYNC_FLUSH, ${appenders} appender(s)`, r, raw);
+    }
+    const rawSync = await rawWriteCase(size, true);
+    row('raw sequential write, 1 MiB writes, fdatasync after each', rawSync, raw);
+    for (const appenders of [1, 16, 256]) {
+      const r = await appendCase(bodyBytes, 'SYNC_FLUSH', appenders);
+      row(`SYNC_FLUSH, ${appenders} appender(s) (vs ASYNC 256: ${((r.mbPerSec / asyncRates[1]!.mbPerSec) * 100).toFixed(0)} %)`, r, raw);
+    }
+  }
+  console.log(`\n-- catch-up read of a ${(BACKLOG_BYTES / MiB).toFixed(0)} MiB backlog (4 KiB bodies, one queue, page cache)`);
+  await backlogCase();
+}
+
+await main();
