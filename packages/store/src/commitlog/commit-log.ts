@@ -205,7 +205,7 @@ export class CommitLog {
     }
   }
 
-  /** Synchronous read for recovery and small lookups; same rules as read(). */
+  /** Synchronous read for recovery, small lookups and page-cache reads; same rules as read(). */
   readSync(offset: number, length: number): Buffer | undefined {
     const seg = this.readableSegment(offset, length);
     if (!seg) return undefined;

@@ -52,6 +52,13 @@ export interface MessageStoreConfig {
   appendWriteBytesMax: number;
   /** Apogee: most commit-log bytes one dispatch round reads and parses (bounds event-loop slices). */
   dispatchReadBytesMax: number;
+  /**
+   * Apogee: getMessage reads records that are likely in the page cache (the in-memory share of
+   * RAM from the end of the log, as RocketMQ's isInMem) synchronously, up to this many bytes per
+   * call (a 256 KiB page-cache copy takes tens of microseconds; a thread-pool round trip costs
+   * more than the copy). 0 reads everything asynchronously.
+   */
+  readSyncBytesMax: number;
 }
 
 type Row =
@@ -104,6 +111,7 @@ export const MESSAGE_STORE_CONFIG_SCHEMA: readonly Row[] = [
   { key: 'cleanResourceInitialDelayMs', type: 'int', default: 60_000, unit: 'ms', min: 0 },
   { key: 'appendWriteBytesMax', type: 'int', default: 4 * MiB, unit: 'bytes', min: 4 * KiB },
   { key: 'dispatchReadBytesMax', type: 'int', default: 1 * MiB, unit: 'bytes', min: 4 * KiB },
+  { key: 'readSyncBytesMax', type: 'int', default: 256 * KiB, unit: 'bytes', min: 0, max: 4 * MiB },
 ];
 
 /** A ConsumeQueue file holds whole 20-byte units: RocketMQ rounds the configured size up. */

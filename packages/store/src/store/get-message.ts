@@ -86,6 +86,7 @@ interface Pick {
   queueOffset: number;
   phy: number;
   size: number;
+  isInMem: boolean;
 }
 
 async function scanUnits(
@@ -126,7 +127,7 @@ async function scanUnits(
       nextPhyFileStart = commitLog.rollNextFile(Math.max(phy, 0));
       continue;
     }
-    picks.push({ queueOffset: offset + i, phy, size });
+    picks.push({ queueOffset: offset + i, phy, size, isInMem });
     count++;
     bytes += size;
     status = GetMessageStatus.FOUND;
@@ -134,7 +135,7 @@ async function scanUnits(
   }
   result.nextBeginOffset = offset + i;
   if (picks.length > 0) {
-    const buffers = await readRuns(commitLog, picks);
+    const buffers = await readRuns(commitLog, picks, config.readSyncBytesMax);
     for (let k = 0; k < picks.length; k++) {
       const buf = buffers[k];
       if (!buf || (filter?.isMatchedByCommitLog && !filter.isMatchedByCommitLog(buf))) continue;
@@ -170,12 +171,14 @@ function isBatchFull(
 
 /**
  * Reads the picked records, one read per run of records that are back to back in one segment.
- * A record whose bytes are gone (retention raced the read) or whose TOTALSIZE does not match its
- * unit comes back undefined.
+ * Runs likely in the page cache are read synchronously while `syncBudget` bytes last (see
+ * readSyncBytesMax), the rest asynchronously and in parallel. A record whose bytes are gone
+ * (retention raced the read) or whose TOTALSIZE does not match its unit comes back undefined.
  */
-async function readRuns(commitLog: CommitLog, picks: readonly Pick[]): Promise<(Buffer | undefined)[]> {
+async function readRuns(commitLog: CommitLog, picks: readonly Pick[], syncBudget: number): Promise<(Buffer | undefined)[]> {
   const out: (Buffer | undefined)[] = new Array<Buffer | undefined>(picks.length);
   const reads: Promise<void>[] = [];
+  let budget = syncBudget;
   let start = 0;
   while (start < picks.length) {
     let end = start + 1;
@@ -185,15 +188,19 @@ async function readRuns(commitLog: CommitLog, picks: readonly Pick[]): Promise<(
     const to = end;
     const runPhy = picks[from]!.phy;
     const runBytes = picks[to - 1]!.phy + picks[to - 1]!.size - runPhy;
-    reads.push(
-      commitLog.read(runPhy, runBytes).then((buf) => {
-        for (let k = from; k < to; k++) {
-          const p = picks[k]!;
-          const rec = buf?.subarray(p.phy - runPhy, p.phy - runPhy + p.size);
-          out[k] = rec && rec.length === p.size && rec.readInt32BE(0) === p.size ? rec : undefined;
-        }
-      }),
-    );
+    const slice = (buf: Buffer | undefined): void => {
+      for (let k = from; k < to; k++) {
+        const p = picks[k]!;
+        const rec = buf?.subarray(p.phy - runPhy, p.phy - runPhy + p.size);
+        out[k] = rec && rec.length === p.size && rec.readInt32BE(0) === p.size ? rec : undefined;
+      }
+    };
+    if (picks[from]!.isInMem && runBytes <= budget) {
+      budget -= runBytes;
+      slice(commitLog.readSync(runPhy, runBytes));
+    } else {
+      reads.push(commitLog.read(runPhy, runBytes).then(slice));
+    }
     start = end;
   }
   await Promise.all(reads);
