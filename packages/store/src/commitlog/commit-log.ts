@@ -44,6 +44,7 @@ export class CommitLog {
   private pending: AppendItem[] = [];
   private pendingBytes = 0;
   private writeLoop: Promise<void> | undefined;
+  private writeInFlight = false;
   private writeStartedMs = 0;
   private lastWrittenStoreTimestamp = 0;
   private flushing: Promise<void> | undefined;
@@ -112,7 +113,7 @@ export class CommitLog {
 
   /** True while a write has been running longer than osPageCacheBusyTimeOutMills. */
   isOsPageCacheBusy(): boolean {
-    if (this.writeStartedMs === 0) return false;
+    if (!this.writeInFlight) return false;
     return this.clock.monotonicMs() - this.writeStartedMs > this.config.osPageCacheBusyTimeOutMills;
   }
 
@@ -299,14 +300,15 @@ export class CommitLog {
     while (this.pending.length > 0) {
       const batch = this.takeBatch();
       this.writeStartedMs = this.clock.monotonicMs();
+      this.writeInFlight = true;
       try {
         await this.writeBatch(batch);
       } catch (err) {
-        this.writeStartedMs = 0;
+        this.writeInFlight = false;
         this.failPending(batch, err);
         return;
       }
-      this.writeStartedMs = 0;
+      this.writeInFlight = false;
       this.stats.writeBatches++;
       const last = batch[batch.length - 1]!;
       this.wrote = last.offset + last.span;

@@ -35,7 +35,8 @@ export class ConsumeQueue {
   private flushedBytes = 0;
   /** Commit-log end (offset + size) of the last unit, -1 when none. */
   private maxPhysicOffset = -1;
-  private pending = Buffer.alloc(CQ_PENDING_UNITS_MAX * CQ_UNIT_BYTES);
+  /** Units of the current dispatch round; allocated on first use (most queues are idle). */
+  private pending: Buffer | undefined;
   private pendingUnits = 0;
 
   constructor(
@@ -134,9 +135,10 @@ export class ConsumeQueue {
       const fileStart = at - (at % this.fileBytes);
       const file = this.segments.getOrCreateSync(fileStart);
       const n = Math.min(total, file.fileEndOffset - at);
-      writeAtSync(file.fd, this.pending.subarray(0, n), at - fileStart);
+      const pending = this.pending!;
+      writeAtSync(file.fd, pending.subarray(0, n), at - fileStart);
       this.wroteBytes += n;
-      this.pending.copyWithin(0, n, total);
+      pending.copyWithin(0, n, total);
       this.pendingUnits -= n / CQ_UNIT_BYTES;
     }
   }
@@ -271,10 +273,11 @@ export class ConsumeQueue {
 
   private pushUnit(commitLogOffset: number, size: number, tagsCode: number): void {
     if (this.pendingUnits === CQ_PENDING_UNITS_MAX) this.commitPending();
+    const pending = (this.pending ??= Buffer.alloc(CQ_PENDING_UNITS_MAX * CQ_UNIT_BYTES));
     const at = this.pendingUnits * CQ_UNIT_BYTES;
-    writeInt64BE(this.pending, commitLogOffset, at);
-    this.pending.writeInt32BE(size, at + 8);
-    writeInt64BE(this.pending, tagsCode, at + 12);
+    writeInt64BE(pending, commitLogOffset, at);
+    pending.writeInt32BE(size, at + 8);
+    writeInt64BE(pending, tagsCode, at + 12);
     this.pendingUnits++;
   }
 

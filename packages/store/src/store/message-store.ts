@@ -164,6 +164,9 @@ export class MessageStore {
     fs.mkdirSync(root, { recursive: true });
     acquireStoreLockSync(this.lockPath);
     const lastExitOK = !abortFileExists(this.abortPath);
+    // Created before recovery writes anything (RocketMQ creates it at the end of start): a crash
+    // during start-up must look like a crash to the next start.
+    createAbortFileSync(this.abortPath);
     const checkpoint = StoreCheckpoint.openSync(path.join(root, 'checkpoint'));
     this.checkpoint = checkpoint;
     this.commitLog.loadSync();
@@ -190,7 +193,6 @@ export class MessageStore {
     this.logicsFlush = new LogicsFlushService(this.config, this.clock, this.log, { ...deps, logicsStoreTimestamp: () => this.buildCQ.lastStoreTimestamp });
     await this.logicsFlush.flushOnce(true);
     this.clean = new CleanService(this.config, this.clock, this.log, this.runningFlags, deps);
-    createAbortFileSync(this.abortPath);
     this.flusher.start();
     this.logicsFlush.start();
     this.clean.start();

@@ -6,11 +6,13 @@ import { MessageStore, PutMessageStatus, messageStoreConfigForTest } from '../..
 import { makeMessage } from '../helpers/store-fixture.js';
 import { CRASH_CONFIG, CRASH_TOPICS, CRASH_QUEUES } from './crash-config.js';
 
-const [dir, roundText] = process.argv.slice(2);
-if (!dir || !roundText) throw new Error('usage: crash-child <storeDir> <round>');
+const [dir, roundText, flushDiskType] = process.argv.slice(2);
+if (!dir || !roundText || (flushDiskType !== 'SYNC_FLUSH' && flushDiskType !== 'ASYNC_FLUSH')) {
+  throw new Error('usage: crash-child <storeDir> <round> <SYNC_FLUSH|ASYNC_FLUSH>');
+}
 const round = Number(roundText);
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
-const store = new MessageStore(messageStoreConfigForTest(dir, CRASH_CONFIG), { logger: silent });
+const store = new MessageStore(messageStoreConfigForTest(dir, { ...CRASH_CONFIG, flushDiskType }), { logger: silent });
 await store.start();
 process.stdout.write('READY\n');
 
