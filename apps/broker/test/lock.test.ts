@@ -6,7 +6,8 @@ import { ManualClock, type MessageQueue } from '@apogee/common';
 import {
   type RemotingClient, RequestCode, ResponseCode, createRequestCommand, decodeLockBatchResponseBody, encodeLockBatchRequestBody,
 } from '@apogee/remoting';
-import { randomId } from '@apogee/remoting/testing';
+import { quietLogger, randomId } from '@apogee/remoting/testing';
+import { LOCKED_QUEUES_PER_GROUP_MAX, RebalanceLockManager } from '../src/index.js';
 import { Fixture } from './helpers.js';
 
 const fixture = new Fixture();
@@ -89,5 +90,16 @@ describe('queue locks', () => {
     const body = encodeLockBatchRequestBody({ clientId: 'A', consumerGroup: 'g', mqSet: many, onlyThisBroker: false });
     const huge = await client.invokeSync(broker.brokerAddr, createRequestCommand(RequestCode.LOCK_BATCH_MQ, {}, body), 3_000);
     expect(huge.code).toBe(ResponseCode.INVALID_PARAMETER);
+  });
+
+  it('bounds a group lock table and lets expired locks make room when it is full', () => {
+    const clock = new ManualClock();
+    const locks = new RebalanceLockManager({ lockMaxLiveTimeMs: 60_000, clock, log: quietLogger('locks') });
+    const all = Array.from({ length: LOCKED_QUEUES_PER_GROUP_MAX }, (_, i) => mq('T', i));
+    expect(locks.tryLockBatch('g', all, 'A')).toHaveLength(LOCKED_QUEUES_PER_GROUP_MAX);
+    expect(locks.tryLockBatch('g', [mq('U', 0)], 'B')).toEqual([]); // full
+    clock.advanceMs(60_001);
+    expect(locks.tryLockBatch('g', [mq('U', 0)], 'B')).toEqual([mq('U', 0)]); // expired entries pruned
+    expect(locks.lockHolder('g', mq('T', 0))).toBeUndefined();
   });
 });

@@ -42,6 +42,7 @@ export class RebalanceLockManager {
     const nowMs = this.clock.monotonicMs();
     let locks = this.table.get(group);
     if (locks === undefined) {
+      if (this.table.size >= LOCK_GROUPS_MAX) this.pruneExpired(nowMs);
       if (this.table.size >= LOCK_GROUPS_MAX) {
         this.log.warn({ group, limit: LOCK_GROUPS_MAX }, 'lock refused: too many groups hold locks');
         return [];
@@ -54,6 +55,7 @@ export class RebalanceLockManager {
       const key = queueKey(mq);
       const entry = locks.get(key);
       if (entry === undefined) {
+        if (locks.size >= LOCKED_QUEUES_PER_GROUP_MAX) this.pruneGroup(locks, nowMs);
         if (locks.size >= LOCKED_QUEUES_PER_GROUP_MAX) {
           this.log.warn({ group, clientId, limit: LOCKED_QUEUES_PER_GROUP_MAX }, 'lock refused: group lock table is full');
           continue;
@@ -110,6 +112,18 @@ export class RebalanceLockManager {
     const nowMs = this.clock.monotonicMs();
     for (const entry of locks.values()) if (!this.isExpired(entry, nowMs)) return false;
     return true;
+  }
+
+  /** Expired entries are kept (as in RocketMQ) until a table is full; then they make room. */
+  private pruneExpired(nowMs: number): void {
+    for (const [group, locks] of this.table) {
+      this.pruneGroup(locks, nowMs);
+      if (locks.size === 0) this.table.delete(group);
+    }
+  }
+
+  private pruneGroup(locks: Map<string, LockEntry>, nowMs: number): void {
+    for (const [key, entry] of locks) if (this.isExpired(entry, nowMs)) locks.delete(key);
   }
 
   private isExpired(entry: LockEntry, nowMs: number): boolean {
