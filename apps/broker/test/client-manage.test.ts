@@ -8,7 +8,7 @@ import {
   type RemotingClient, type RemotingCommand, RequestCode, ResponseCode, createRequestCommand,
 } from '@apogee/remoting';
 import { randomId, waitFor } from '@apogee/remoting/testing';
-import { Fixture, consumerList, heartbeat } from './helpers.js';
+import { Fixture, consumerList, heartbeat, heartbeatBody } from './helpers.js';
 
 const fixture = new Fixture();
 afterEach(() => fixture.closeAll());
@@ -177,5 +177,22 @@ describe('heartbeats and consumer groups', () => {
     const sql = await check('SQL92');
     expect(sql.code).toBe(ResponseCode.SYSTEM_ERROR);
     expect(sql.remark).toContain('SQL92');
+  });
+
+  it('heartbeat v2: IS_SUB_CHANGE follows the fingerprint, and withoutSub keeps the group subscriptions', async () => {
+    const broker = fixture.broker();
+    await broker.start();
+    const client = fixture.client();
+    const group = `cg-${randomId()}`;
+    const v2 = (fingerprint: number, withoutSub: boolean, topics: string[]): Promise<RemotingCommand> => {
+      const body = JSON.parse(heartbeatBody('c-v2', [{ group, topics }]).toString()) as Record<string, unknown>;
+      Object.assign(body, { heartbeatFingerprint: fingerprint, withoutSub });
+      return client.invokeSync(broker.brokerAddr, createRequestCommand(RequestCode.HEART_BEAT, {}, Buffer.from(JSON.stringify(body))), 3_000);
+    };
+    expect((await v2(11, false, ['T'])).extFields?.['IS_SUB_CHANGE']).toBe('false');
+    expect((await v2(11, true, [])).extFields?.['IS_SUB_CHANGE']).toBe('false');
+    expect(broker.consumerManager.findSubscriptionData(group, 'T')).toBeDefined();
+    expect((await v2(12, true, [])).extFields?.['IS_SUB_CHANGE']).toBe('true');
+    expect(broker.consumerManager.findSubscriptionData(group, 'T')).toBeDefined();
   });
 });
