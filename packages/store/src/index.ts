@@ -3,7 +3,7 @@
 
 export { MessageStore, QUERY_MESSAGE_RESULTS_MAX } from './store/message-store.js';
 export type { MessageStoreOptions, MessageArrivingListener, QueryMessageResult } from './store/message-store.js';
-export type { MessageInner, AppendMessageResult, PutMessageResult, PutMessageHook } from './store/message-inner.js';
+export type { MessageInner, AppendMessageResult, PutMessageResult, PutMessageHook, PutReplicationWaiter } from './store/message-inner.js';
 export { PutMessageStatus, GetMessageStatus, RunningFlag, RunningFlags, isPutStored } from './store/statuses.js';
 export type { GetMessageResult } from './store/get-message.js';
 export { tagMessageFilter, SUBSCRIPTION_TAGS_MAX } from './store/message-filter.js';

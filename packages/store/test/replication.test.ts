@@ -79,6 +79,32 @@ describe('replication entry points', () => {
   });
 });
 
+describe('synchronous replication hook', () => {
+  it('a SYNC_MASTER put waits for the replication waiter and reports its failure statuses (message stored)', async () => {
+    const { store } = await openStore(tempDir(), { brokerRole: 'SYNC_MASTER' });
+    stores.push(store);
+    const appended: number[] = [];
+    store.onCommitLogAppended((max) => appended.push(max));
+    const asked: number[] = [];
+    let answer: 'ok' | 'FLUSH_SLAVE_TIMEOUT' | 'SLAVE_NOT_AVAILABLE' = 'ok';
+    store.setPutReplicationWaiter(async (nextOffset) => {
+      asked.push(nextOffset);
+      return answer;
+    });
+    const topic = `sync-${randomId()}`;
+    const ok = await store.putMessage(makeMessage(topic, 0, 'a'));
+    expect(ok.status).toBe(PutMessageStatus.PUT_OK);
+    expect(asked).toEqual([ok.result!.wroteOffset + ok.result!.wroteBytes]);
+    expect(appended).toContain(ok.result!.wroteOffset + ok.result!.wroteBytes);
+    answer = 'FLUSH_SLAVE_TIMEOUT';
+    const slow = await store.putMessage(makeMessage(topic, 0, 'b'));
+    expect(slow).toMatchObject({ status: PutMessageStatus.FLUSH_SLAVE_TIMEOUT, result: { queueOffset: 1 } });
+    const noWait = await store.putMessage(makeMessage(topic, 0, 'c', { wait: false }));
+    expect(noWait.status).toBe(PutMessageStatus.PUT_OK);
+    expect(asked).toHaveLength(2);
+  });
+});
+
 describe('listeners and lifecycle', () => {
   it('tells arrival listeners (after the queue is readable) and dispatched-offset listeners', async () => {
     const { store } = await openStore(tempDir());

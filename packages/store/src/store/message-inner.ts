@@ -57,3 +57,10 @@ export interface PutMessageHook {
   readonly hookName: string;
   executeBeforePutMessage(msg: MessageInner): PutMessageResult | undefined;
 }
+
+/**
+ * Synchronous replication for SYNC_MASTER (RocketMQ's handleHA / GroupTransferService), plugged in
+ * by the HA feature: resolves when a slave has acknowledged everything before `nextOffset`, or
+ * says why not. Called only for stored messages that wait (WAIT != false).
+ */
+export type PutReplicationWaiter = (nextOffset: number) => Promise<'ok' | 'FLUSH_SLAVE_TIMEOUT' | 'SLAVE_NOT_AVAILABLE'>;

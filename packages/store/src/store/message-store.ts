@@ -35,7 +35,7 @@ import { defaultStoreLogger, type StoreLogger } from '../util/store-logger.js';
 import { StoreNotRunningError } from '../util/errors.js';
 import { recoverStoreSync } from './store-recovery.js';
 import { encodeBatch, encodeOne, queueKeyOf, type EncodeResult } from './put-message-encoder.js';
-import type { MessageInner, PutMessageHook, PutMessageResult } from './message-inner.js';
+import type { MessageInner, PutMessageHook, PutMessageResult, PutReplicationWaiter } from './message-inner.js';
 import { PutMessageStatus, RunningFlag, RunningFlags } from './statuses.js';
 import { getMessage as getMessageImpl, type GetMessageResult } from './get-message.js';
 import type { MessageFilter } from './message-filter.js';
@@ -82,6 +82,8 @@ export class MessageStore {
   private readonly arrivalListeners = new Set<MessageArrivingListener>();
   private readonly putHooks: PutMessageHook[] = [];
   private tagsCodeHook: TagsCodeHook | undefined;
+  private replicationWaiter: PutReplicationWaiter | undefined;
+  private readonly appendListeners = new Set<(maxPhyOffset: number) => void>();
   private checkpoint: StoreCheckpoint | undefined;
   private logicsFlush: LogicsFlushService | undefined;
   private clean: CleanService | undefined;
@@ -114,9 +116,10 @@ export class MessageStore {
       this.log,
       () => this.tagsCodeHook,
     );
-    this.commitLog.onWritten = (_wrote, batch) => {
+    this.commitLog.onWritten = (wrote, batch) => {
       this.flusher.onWritten(batch);
       if (!isSync) this.reput.wake();
+      for (const l of this.appendListeners) l(wrote);
     };
     this.commitLog.onFlushed = () => {
       if (isSync) this.reput.wake();
@@ -275,8 +278,13 @@ export class MessageStore {
         : { status: PutMessageStatus.OS_PAGE_CACHE_BUSY, remark: 'too many bytes are waiting to be written' };
     }
     const outcome = await ticket.done;
-    const status = statusOf(outcome);
+    let status = statusOf(outcome);
     if (outcome.kind === 'failed') return { status, remark: outcome.reason };
+    if (this.replicationWaiter && this.config.brokerRole === 'SYNC_MASTER' && enc.waitFlush) {
+      // RocketMQ: a replication failure status overrides a flush failure status.
+      const replicated = await this.replicationWaiter(ticket.wroteOffset + ticket.wroteBytes);
+      if (replicated !== 'ok') status = PutMessageStatus[replicated];
+    }
     const result = {
       wroteOffset: ticket.wroteOffset,
       wroteBytes: ticket.wroteBytes,
@@ -285,7 +293,9 @@ export class MessageStore {
       msgNum: enc.recordCount,
       storeTimestamp: ticket.storeTimestamp,
     };
-    return status === PutMessageStatus.PUT_OK ? { status, result } : { status, result, remark: 'not flushed to disk within syncFlushTimeout' };
+    if (status === PutMessageStatus.PUT_OK) return { status, result };
+    const remark = status === PutMessageStatus.FLUSH_DISK_TIMEOUT ? 'not flushed to disk within syncFlushTimeout' : `stored, but replication answered ${status}`;
+    return { status, result, remark };
   }
 
   // ---- get -------------------------------------------------------------------------------
@@ -448,6 +458,17 @@ export class MessageStore {
 
   setTagsCodeHook(hook: TagsCodeHook | undefined): void {
     this.tagsCodeHook = hook;
+  }
+
+  /** Plugs in synchronous replication (used when brokerRole is SYNC_MASTER). */
+  setPutReplicationWaiter(waiter: PutReplicationWaiter | undefined): void {
+    this.replicationWaiter = waiter;
+  }
+
+  /** Called with the new max commit-log offset whenever bytes are written (HA pushes them on). */
+  onCommitLogAppended(listener: (maxPhyOffset: number) => void): () => void {
+    this.appendListeners.add(listener);
+    return () => this.appendListeners.delete(listener);
   }
 
   /** Resolves when everything written so far is dispatched (or dispatch is failing and retrying). */

@@ -82,10 +82,14 @@ function runChildUntilKilled(
 async function crashRounds(flushDiskType: 'SYNC_FLUSH' | 'ASYNC_FLUSH', rounds: number): Promise<void> {
   const seed = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
   console.log(`${flushDiskType} crash test seed ${seed} (rerun with CRASH_SEED=${seed})`);
-  let rng = seed;
+  let rng = seed >>> 0;
   const rand = (n: number): number => {
-    rng = (rng * 1103515245 + 12345) % 2147483648;
-    return rng % n;
+    // mulberry32
+    rng = (rng + 0x6d2b79f5) >>> 0;
+    let t = rng;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) % n;
   };
   const dir = tempDir('apogee-crash-');
   const acked: Ack[] = [];
