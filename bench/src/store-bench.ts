@@ -135,7 +135,9 @@ async function backlogCase(): Promise<void> {
     ['getMessage, large pulls (1024 msgs / 4 MiB)', { maxTransferCountOnMessageInMemory: 1024, maxTransferBytesOnMessageInMemory: 4 * MiB }],
   ] as const) {
     const store = new MessageStore(createMessageStoreConfig({ storePathRootDir: dir, ...overrides }), { logger: silent });
+    const s0 = performance.now();
     await store.start();
+    console.log(`  clean start with a ${(BACKLOG_BYTES / MiB).toFixed(0)} MiB log: ${(performance.now() - s0).toFixed(0)} ms (last segment CRC-checked)`);
     let offset = 0;
     let bytes = 0;
     let msgs = 0;
@@ -151,6 +153,12 @@ async function backlogCase(): Promise<void> {
     row(label, { msgsPerSec: msgs / seconds, mbPerSec: bytes / MiB / seconds }, raw);
     await store.shutdown();
   }
+  fs.writeFileSync(path.join(dir, 'abort'), '0'); // as if the last run had crashed
+  const crashed = new MessageStore(createMessageStoreConfig({ storePathRootDir: dir }), { logger: silent });
+  const c0 = performance.now();
+  await crashed.start();
+  console.log(`  start after a crash (abort file present): ${(performance.now() - c0).toFixed(0)} ms`);
+  await crashed.shutdown();
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
