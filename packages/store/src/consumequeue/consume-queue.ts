@@ -28,6 +28,8 @@ export interface CqUnit {
 
 export class ConsumeQueue {
   readonly segments: SegmentQueue;
+  /** `topic-queueId`, the queue-offset table key. */
+  readonly queueKey: string;
   /** Logical byte offset of the first valid unit. */
   private minLogicOffset = 0;
   /** Logical byte offset after the last written unit. */
@@ -48,6 +50,7 @@ export class ConsumeQueue {
   ) {
     assert(fileBytes % CQ_UNIT_BYTES === 0, `ConsumeQueue file size ${fileBytes} is not a multiple of 20`);
     this.segments = new SegmentQueue(dir, fileBytes, log, 'repair');
+    this.queueKey = `${topic}-${queueId}`;
   }
 
   get minOffsetInQueue(): number {

@@ -1,7 +1,7 @@
 import type { ConsumeQueueStore } from '../consumequeue/consume-queue-store.js';
 import type { ConsumeQueue } from '../consumequeue/consume-queue.js';
 import type { StoreLogger } from '../util/store-logger.js';
-import { queueKeyOf, takesQueueOffset } from '../store/put-message-encoder.js';
+import { takesQueueOffset } from '../store/put-message-encoder.js';
 import type { CommitLogDispatcher, DispatchRequest } from './dispatch-request.js';
 
 // Dispatcher 1 (RocketMQ's CommitLogDispatcherBuildConsumeQueue): a unit per record of
@@ -50,7 +50,7 @@ export class BuildConsumeQueueDispatcher implements CommitLogDispatcher {
     }
     cq.putUnit(req.commitLogOffset, req.msgSize, req.tagsCode, req.consumeQueueOffset);
     this.touched.add(cq);
-    const key = queueKeyOf(req.topic, req.queueId);
+    const key = cq.queueKey;
     const next = req.consumeQueueOffset + 1;
     if ((this.queueOffsetTable.get(key) ?? 0) < next) this.queueOffsetTable.set(key, next);
     this.lastStoreTimestamp = req.storeTimestamp;

@@ -1,4 +1,4 @@
-import { findProperty, PROPERTY_KEYS, PROPERTY_TAGS, PROPERTY_UNIQ_KEY, javaStringHashCode } from '../commitlog/record-layout.js';
+import { PROPERTY_KEYS, PROPERTY_TAGS, PROPERTY_UNIQ_KEY, javaStringHashCode } from '../commitlog/record-layout.js';
 import type { RecordInfo } from '../commitlog/record-layout.js';
 
 // What dispatch hands every CommitLogDispatcher for one record (RocketMQ's DispatchRequest),
@@ -39,7 +39,21 @@ export type TagsCodeHook = (topic: string, properties: string, storeTimestamp: n
 
 export function toDispatchRequest(info: RecordInfo, tagsCodeHook: TagsCodeHook | undefined): DispatchRequest {
   const props = info.properties;
-  const tags = props.length === 0 ? undefined : findProperty(props, PROPERTY_TAGS);
+  let tags: string | undefined;
+  let keys: string | undefined;
+  let uniqKey: string | undefined;
+  // One pass over "k 0x01 v 0x02" pairs for the three properties dispatch needs.
+  for (let start = 0; start < props.length; ) {
+    const sep = props.indexOf('\u0001', start);
+    if (sep < 0) break;
+    let end = props.indexOf('\u0002', sep + 1);
+    if (end < 0) end = props.length;
+    const nameLen = sep - start;
+    if (nameLen === 4 && props.startsWith(PROPERTY_TAGS, start)) tags = props.slice(sep + 1, end);
+    else if (nameLen === 4 && props.startsWith(PROPERTY_KEYS, start)) keys = props.slice(sep + 1, end);
+    else if (nameLen === 8 && props.startsWith(PROPERTY_UNIQ_KEY, start)) uniqKey = props.slice(sep + 1, end);
+    start = end + 1;
+  }
   let tagsCode = tags === undefined || tags.length === 0 ? 0 : javaStringHashCode(tags);
   if (tagsCodeHook) tagsCode = tagsCodeHook(info.topic, props, info.storeTimestamp, tagsCode);
   return {
@@ -50,8 +64,8 @@ export function toDispatchRequest(info: RecordInfo, tagsCodeHook: TagsCodeHook |
     tagsCode,
     storeTimestamp: info.storeTimestamp,
     consumeQueueOffset: info.queueOffset,
-    keys: props.length === 0 ? undefined : findProperty(props, PROPERTY_KEYS),
-    uniqKey: props.length === 0 ? undefined : findProperty(props, PROPERTY_UNIQ_KEY),
+    keys,
+    uniqKey,
     sysFlag: info.sysFlag,
     preparedTransactionOffset: info.preparedTransactionOffset,
     properties: props,
