@@ -36,7 +36,7 @@ import {
 export { BLANK_MAGIC_CODE };
 export const BLANK_HEADER_BYTES = BLANK_RECORD_BYTES;
 export const POS_TOTAL_SIZE = RECORD_TOTAL_SIZE_POSITION;
-export const POS_QUEUE_ID = RECORD_QUEUE_ID_POSITION;
+const POS_QUEUE_ID = RECORD_QUEUE_ID_POSITION;
 export const POS_QUEUE_OFFSET = RECORD_QUEUE_OFFSET_POSITION;
 export const POS_PHYSICAL_OFFSET = RECORD_PHYSICAL_OFFSET_POSITION;
 export const POS_SYS_FLAG = RECORD_SYSFLAG_POSITION;
@@ -46,21 +46,16 @@ const MAGIC_CODE_V1 = MESSAGE_MAGIC_CODE_V1;
 const MAGIC_CODE_V2 = MESSAGE_MAGIC_CODE_V2;
 const SYSFLAG_BORNHOST_V6 = MessageSysFlag.BORNHOST_V6_FLAG;
 const SYSFLAG_STOREHOST_V6 = MessageSysFlag.STOREHOSTADDRESS_V6_FLAG;
-export const SYSFLAG_MULTI_TAGS = MessageSysFlag.MULTI_TAGS_FLAG;
-export const TRANSACTION_NOT_TYPE = MessageSysFlag.TRANSACTION_NOT_TYPE;
-export const TRANSACTION_PREPARED_TYPE = MessageSysFlag.TRANSACTION_PREPARED_TYPE;
-export const TRANSACTION_COMMIT_TYPE = MessageSysFlag.TRANSACTION_COMMIT_TYPE;
 export const TRANSACTION_ROLLBACK_TYPE = MessageSysFlag.TRANSACTION_ROLLBACK_TYPE;
 export const PROPERTY_TAGS = MessageConst.PROPERTY_TAGS;
 export const PROPERTY_KEYS = MessageConst.PROPERTY_KEYS;
 export const PROPERTY_UNIQ_KEY = MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX;
-export const PROPERTY_WAIT_STORE_MSG_OK = MessageConst.PROPERTY_WAIT_STORE_MSG_OK;
 export const transactionType = getTransactionValue;
 export const storeTimestampPosition = recordStoreTimestampPosition;
 export const javaStringHashCode = tagsHashCode;
 
 /** Smallest possible record: IPv4 hosts, V1, empty body, 1-byte topic, no properties. */
-export const RECORD_BYTES_MIN = 92;
+const RECORD_BYTES_MIN = 92;
 
 
 /** Fields of one record, read for dispatch (ConsumeQueue, IndexFile, listeners). */
@@ -163,20 +158,4 @@ function parseWholeRecord(
     properties: propsLen === 0 ? '' : buf.toString('utf8', propsPos, propsPos + propsLen),
   };
   return { kind: 'message', info };
-}
-
-/** The value of `name` in a 0x01/0x02 properties text, or undefined. No Map is built. */
-export function findProperty(properties: string, name: string): string | undefined {
-  let start = 0;
-  while (start < properties.length) {
-    const sep = properties.indexOf('\u0001', start);
-    if (sep < 0) return undefined;
-    let end = properties.indexOf('\u0002', sep + 1);
-    if (end < 0) end = properties.length;
-    if (sep - start === name.length && properties.startsWith(name, start)) {
-      return properties.slice(sep + 1, end);
-    }
-    start = end + 1;
-  }
-  return undefined;
 }

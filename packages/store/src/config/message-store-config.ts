@@ -110,7 +110,7 @@ export const MESSAGE_STORE_CONFIG_SCHEMA: readonly Row[] = [
   { key: 'offsetCheckInSlave', type: 'bool', default: false },
   { key: 'cleanResourceInitialDelayMs', type: 'int', default: 60_000, unit: 'ms', min: 0 },
   { key: 'appendWriteBytesMax', type: 'int', default: 4 * MiB, unit: 'bytes', min: 4 * KiB },
-  { key: 'dispatchReadBytesMax', type: 'int', default: 1 * MiB, unit: 'bytes', min: 4 * KiB },
+  { key: 'dispatchReadBytesMax', type: 'int', default: 256 * KiB, unit: 'bytes', min: 4 * KiB },
   { key: 'readSyncBytesMax', type: 'int', default: 256 * KiB, unit: 'bytes', min: 0, max: 4 * MiB },
 ];
 
