@@ -162,6 +162,42 @@ describe('putMessage checks and transaction types', () => {
   });
 });
 
+describe('flow control and failures', () => {
+  it('answers OS_PAGE_CACHE_BUSY while a commit-log write has been running longer than osPageCacheBusyTimeOutMills', async () => {
+    const { ManualClock } = await import('@apogee/common');
+    const clock = new ManualClock();
+    const { store } = await openStore(tempDir(), {}, { clock });
+    stores.push(store);
+    const topic = `busy-${randomId()}`;
+    const first = store.putMessage(makeMessage(topic, 0, Buffer.alloc(8000)));
+    await new Promise((r) => setImmediate(r)); // the writer has taken the batch and is writing
+    clock.advanceMs(1001);
+    const refused = await store.putMessage(makeMessage(topic, 0, 'x'));
+    expect(refused.status).toBe(PutMessageStatus.OS_PAGE_CACHE_BUSY);
+    expect((await first).status).toBe(PutMessageStatus.PUT_OK);
+    expect((await store.putMessage(makeMessage(topic, 0, 'y'))).status).toBe(PutMessageStatus.PUT_OK);
+  });
+
+  it('answers CREATE_MAPPED_FILE_FAILED when the next segment cannot be created, and stops accepting writes', async () => {
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const { store, dir } = await started();
+    // Something that is not a file sits where the second segment must go.
+    fs.mkdirSync(path.join(dir, 'commitlog', '00000000000000065536'));
+    const topic = `nofile-${randomId()}`;
+    const statuses: string[] = [];
+    for (let i = 0; i < 100 && !statuses.includes(PutMessageStatus.CREATE_MAPPED_FILE_FAILED); i++) {
+      statuses.push((await store.putMessage(makeMessage(topic, 0, Buffer.alloc(1000)))).status);
+    }
+    expect(statuses[statuses.length - 1]).toBe(PutMessageStatus.CREATE_MAPPED_FILE_FAILED);
+    const ok = statuses.filter((s) => s === PutMessageStatus.PUT_OK).length;
+    expect(ok).toBeGreaterThan(40);
+    expect((await store.putMessage(makeMessage(topic, 0, 'x'))).status).toBe(PutMessageStatus.SERVICE_NOT_AVAILABLE);
+    await store.waitForDispatch();
+    expect(store.getMaxOffsetInQueue(topic, 0)).toBe(ok);
+  });
+});
+
 describe('time lookups', () => {
   it('finds offsets by store time (LOWER and UPPER) and the earliest message time', async () => {
     const { ManualClock } = await import('@apogee/common');
