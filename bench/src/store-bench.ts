@@ -128,6 +128,7 @@ async function backlogCase(): Promise<void> {
   await writer.shutdown();
   console.log(`backlog: ${count} x 4 KiB messages (${(written / MiB).toFixed(0)} MiB) written in ${writeSeconds.toFixed(1)} s`);
 
+  await rawReadCase(dir); // first pass warms up whatever the writer left behind
   const raw = await rawReadCase(dir);
   row('raw sequential read of the commit log (1 MiB readSync)', raw, raw);
   for (const [label, overrides] of [
