@@ -140,6 +140,8 @@ describe('listeners and lifecycle', () => {
     const { store } = await openStore(dir);
     await store.start();
     await expect(openStore(dir)).rejects.toBeInstanceOf(StoreLockedError);
+    await expect(openStore(dir)).rejects.toBeInstanceOf(StoreLockedError); // the refusal did not drop the lock
+    expect(fs.readFileSync(path.join(dir, 'lock'), 'utf8')).toBe(String(process.pid));
     await Promise.all([store.shutdown(), store.shutdown()]);
     await store.shutdown();
     expect(fs.existsSync(path.join(dir, 'abort'))).toBe(false);

@@ -88,6 +88,7 @@ export class MessageStore {
   private logicsFlush: LogicsFlushService | undefined;
   private clean: CleanService | undefined;
   private state: State = 'new';
+  private lockHeld = false;
   private startPromise: Promise<void> | undefined;
   private shutdownPromise: Promise<void> | undefined;
 
@@ -137,7 +138,12 @@ export class MessageStore {
   start(): Promise<void> {
     this.startPromise ??= this.doStart().catch(async (err: unknown) => {
       this.state = 'stopped';
-      releaseStoreLockSync(this.lockPath);
+      await this.reput.shutdown().catch(() => undefined);
+      await this.queues.close().catch(() => undefined);
+      await this.commitLog.close().catch(() => undefined);
+      this.checkpoint?.closeSync();
+      if (this.lockHeld) releaseStoreLockSync(this.lockPath);
+      this.lockHeld = false;
       throw err;
     });
     return this.startPromise;
@@ -166,6 +172,7 @@ export class MessageStore {
     const root = this.config.storePathRootDir;
     fs.mkdirSync(root, { recursive: true });
     acquireStoreLockSync(this.lockPath);
+    this.lockHeld = true;
     const lastExitOK = !abortFileExists(this.abortPath);
     // Created before recovery writes anything (RocketMQ creates it at the end of start): a crash
     // during start-up must look like a crash to the next start.
@@ -224,6 +231,7 @@ export class MessageStore {
     if (caughtUp && this.runningFlags.isWriteable()) deleteAbortFileSync(this.abortPath);
     else this.log.warn({ caughtUp, flags: this.runningFlags.describe() }, 'store shut down without catching up: next start recovers as after a crash');
     releaseStoreLockSync(this.lockPath);
+    this.lockHeld = false;
     this.state = 'stopped';
     this.log.info({ maxPhyOffset: this.commitLog.maxOffset }, 'message store shut down');
   }
