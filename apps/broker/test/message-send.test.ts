@@ -6,7 +6,7 @@ import { type RemotingClient, RequestCode, ResponseCode, createRequestCommand, p
 import { randomId, waitFor } from '@apogee/remoting/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Fixture } from './helpers.js';
-import { type RunningBroker, TIMEOUT_MS, createTopic, decodeBody, maxOffset, pull, send, sendBatch, startBroker } from './message-wire.js';
+import { type RunningBroker, TIMEOUT_MS, createTopic, dispatched, decodeBody, maxOffset, pull, send, sendBatch, startBroker } from './message-wire.js';
 
 let f: Fixture;
 let b: RunningBroker;
@@ -37,6 +37,7 @@ describe('send and read back', () => {
     expect(batch.extFields?.['queueOffset']).toBe('2');
     const batchIds = batch.extFields!['msgId']!.split(',');
     expect(batchIds).toHaveLength(3);
+    await dispatched(b);
 
     const res = await pull(client, b.addr, `g-${randomId()}`, topic);
     expect(res.code).toBe(ResponseCode.SUCCESS);
@@ -66,6 +67,7 @@ describe('send and read back', () => {
     createTopic(b.broker, topic, 4);
     const res = await send(client, b.addr, topic, 'x', { withUniqKey: false, queueId: -1 });
     expect(res.code).toBe(ResponseCode.SUCCESS);
+    await dispatched(b);
     const queueId = Number(res.extFields?.['queueId']);
     expect(queueId).toBeGreaterThanOrEqual(0);
     expect(queueId).toBeLessThan(4);
@@ -97,7 +99,9 @@ describe('refused sends store nothing', () => {
     expect(answer.code).toBe(code);
     expect(answer.remark).toMatch(remark);
     expect(answer.extFields).toMatchObject({ MSG_REGION: 'DefaultRegion', TRACE_ON: 'true' });
+    await dispatched(b);
     expect(await maxOffset(client, b.addr, topic, queueId)).toBe(0);
+    expect(b.broker.messageStore.getMaxPhyOffset()).toBe(0);
   }
 
   it('illegal topic name -> 29', async () => {
@@ -157,6 +161,8 @@ describe('refused sends store nothing', () => {
     const res = await send(client, rejecting.addr, topic, 'x', { properties: { [MessageConst.PROPERTY_TRANSACTION_PREPARED]: 'true' }, sysFlag: MessageSysFlag.TRANSACTION_PREPARED_TYPE });
     expect(res.code).toBe(ResponseCode.NO_PERMISSION);
     expect(res.remark).toMatch(/transactional/);
+    await dispatched(rejecting);
+    expect(rejecting.broker.messageStore.getMaxPhyOffset()).toBe(0);
     expect(await maxOffset(client, rejecting.addr, topic)).toBe(0);
     expect(await maxOffset(client, rejecting.addr, 'RMQ_SYS_TRANS_HALF_TOPIC')).toBe(0);
   });
@@ -168,6 +174,7 @@ describe('refused sends store nothing', () => {
     const res = await send(client, readOnly.addr, topic, 'x');
     expect(res.code).toBe(ResponseCode.NO_PERMISSION);
     expect(res.remark).toMatch(/broker .* no write/);
+    expect(readOnly.broker.messageStore.getMaxPhyOffset()).toBe(0);
     expect(await maxOffset(client, readOnly.addr, topic)).toBe(0);
   });
 
@@ -184,6 +191,7 @@ describe('retry topic sends', () => {
     const topic = getRetryTopic(group);
     const res = await send(client, b.addr, topic, 'again', { reconsumeTimes: 2, maxReconsumeTimes: 3 });
     expect(res.code).toBe(ResponseCode.SUCCESS);
+    await dispatched(b);
     expect(await maxOffset(client, b.addr, topic)).toBe(1);
   });
 
@@ -194,6 +202,7 @@ describe('retry topic sends', () => {
     const res = await send(client, b.addr, retryTopic, 'dead', { reconsumeTimes: 4, maxReconsumeTimes: 3, properties: { [MessageConst.PROPERTY_DELAY_TIME_LEVEL]: '5' } });
     expect(res.code).toBe(ResponseCode.SUCCESS);
     expect(b.broker.topicConfigManager.selectTopicConfig(dlq)).toMatchObject({ readQueueNums: 1, writeQueueNums: 1, perm: 6 });
+    await dispatched(b);
     expect(await maxOffset(client, b.addr, retryTopic)).toBe(0);
     expect(await maxOffset(client, b.addr, 'SCHEDULE_TOPIC_XXXX', 4)).toBe(0);
     const [msg] = decodeBody((await pull(client, b.addr, group, dlq)).body);

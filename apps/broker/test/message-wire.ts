@@ -3,7 +3,7 @@
 // with the typed headers, plus decoding of record bodies.
 
 import {
-  type MessageExt, Message, MessageConst, createUniqueMessageId, decodeMessageRecords, encodeBatchBody, propertiesToString,
+  type Clock, type MessageExt, Message, MessageConst, createUniqueMessageId, decodeMessageRecords, encodeBatchBody, propertiesToString,
 } from '@apogee/common';
 import {
   type RemotingClient, type RemotingCommand, APOGEE_WIRE_VERSION, GetMaxOffsetRequestHeader, PullMessageRequestHeader, PullSysFlag,
@@ -23,12 +23,18 @@ export interface RunningBroker {
 }
 
 /** A started broker with the message data path (registered here unless the controller already did). */
-export async function startBroker(f: Fixture, overrides: BrokerConfigOverrides = {}, dir: string = f.tempDir()): Promise<RunningBroker> {
-  const broker = f.broker(overrides, { dir });
+export async function startBroker(f: Fixture, overrides: BrokerConfigOverrides = {}, options: { dir?: string; clock?: Clock } = {}): Promise<RunningBroker> {
+  const dir = options.dir ?? f.tempDir();
+  const broker = f.broker(overrides, { dir, ...(options.clock === undefined ? {} : { clock: options.clock }) });
   const path = registerMessageProcessors(broker);
   if (path === undefined) throw new Error('the broker store has no data path');
   await broker.start();
   return { broker, addr: `127.0.0.1:${broker.listenPort}`, path, dir };
+}
+
+/** Waits until everything stored so far is in the ConsumeQueues (a send answers before dispatch). */
+export function dispatched(b: RunningBroker): Promise<void> {
+  return b.broker.messageStore.waitForDispatch();
 }
 
 export interface SendOptions {
@@ -107,16 +113,21 @@ export interface PullOptions {
   readonly timeoutMs?: number;
 }
 
-export function pull(client: RemotingClient, addr: string, group: string, topic: string, opts: PullOptions = {}): Promise<RemotingCommand> {
+/** A PULL_MESSAGE (or LITE_PULL_MESSAGE) request as a Java consumer builds it. */
+export function pullCommand(group: string, topic: string, opts: PullOptions & { expressionType?: string } = {}): RemotingCommand {
   const sysFlag = opts.sysFlag ?? PullSysFlag.SUBSCRIPTION;
   const ext = PullMessageRequestHeader.encode({
     consumerGroup: group, topic, queueId: opts.queueId ?? 0, queueOffset: opts.offset ?? 0, maxMsgNums: opts.maxMsgNums ?? 32, sysFlag,
     commitOffset: opts.commitOffset ?? 0, suspendTimeoutMillis: opts.suspendTimeoutMillis ?? 0, subVersion: opts.subVersion ?? 0,
-    ...((sysFlag & PullSysFlag.SUBSCRIPTION) !== 0 ? { subscription: opts.subscription ?? '*', expressionType: 'TAG' } : {}),
+    ...((sysFlag & PullSysFlag.SUBSCRIPTION) !== 0 ? { subscription: opts.subscription ?? '*', expressionType: opts.expressionType ?? 'TAG' } : {}),
   });
   const cmd = createRequestCommand(opts.code ?? RequestCode.PULL_MESSAGE, ext);
   cmd.version = APOGEE_WIRE_VERSION;
-  return client.invokeSync(addr, cmd, opts.timeoutMs ?? TIMEOUT_MS);
+  return cmd;
+}
+
+export function pull(client: RemotingClient, addr: string, group: string, topic: string, opts: PullOptions = {}): Promise<RemotingCommand> {
+  return client.invokeSync(addr, pullCommand(group, topic, opts), opts.timeoutMs ?? TIMEOUT_MS);
 }
 
 /** The messages of a FOUND pull / query / view body; fails the test on a bad record. */
