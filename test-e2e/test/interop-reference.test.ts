@@ -1,0 +1,62 @@
+// The control for the interop suite: every interop scenario against the REAL Apache RocketMQ
+// 5.3.3 NameServer + Broker (Maven jars), with the 4.9.8 and the 5.3.3 Java client. If this file
+// fails, the programs or the expectations are wrong, not Apogee. Port slot 3.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, inject, it } from 'vitest';
+import { INTEROP_PORT_SLOTS, compileInteropPrograms } from '../src/interop-programs.js';
+import {
+  broadcasting, clusteringShare, orderedPerOrderId, retryThenDlq, sendModesAndTagFilter, type ClusterUnderTest, type ScenarioContext,
+} from '../src/interop-scenarios.js';
+import { JAVA_PEER_VERSIONS, JAVA_WORK_DIR, peerPorts, startJavaBroker, startJavaNamesrv, type JavaBroker, type JavaNamesrv } from '../src/index.js';
+
+const availability = inject('javaPeers');
+if (!availability.ok) console.warn(`!!! SKIPPED interop-reference.test.ts: ${availability.reason}`);
+
+describe.skipIf(!availability.ok)('interop control: scenarios against Apache RocketMQ 5.3.3', () => {
+  const ports = peerPorts(INTEROP_PORT_SLOTS.reference);
+  const runId = `${Date.now().toString(36)}${crypto.randomBytes(2).toString('hex')}`;
+  const root = path.join(JAVA_WORK_DIR, 'test-runs', `interop-reference-${runId}`);
+  let namesrv: JavaNamesrv | undefined;
+  let broker: JavaBroker | undefined;
+  let cluster: ClusterUnderTest | undefined;
+  const classes = new Map<string, string>();
+  const notes: string[] = [];
+  let hasFailed = false;
+
+  beforeAll(async () => {
+    for (const v of JAVA_PEER_VERSIONS) classes.set(v, await compileInteropPrograms(v));
+    namesrv = await startJavaNamesrv({ version: '5.3.3', port: ports.namesrvPort, dir: path.join(root, 'namesrv') });
+    broker = await startJavaBroker({ version: '5.3.3', namesrvAddr: namesrv.addr, listenPort: ports.brokerPort, storeDir: path.join(root, 'broker') });
+    cluster = { label: 'RocketMQ 5.3.3', namesrvAddr: namesrv.addr, brokerName: broker.brokerName, brokerAddr: broker.addr, clusterName: broker.clusterName };
+  }, 180_000);
+
+  afterAll(async () => {
+    await broker?.stop();
+    await namesrv?.stop();
+    for (const n of notes) console.log(`note: ${n}`);
+    if (!hasFailed) fs.rmSync(root, { recursive: true, force: true });
+    else console.warn(`interop-reference.test.ts failed; JVM logs kept under ${root}`);
+  });
+
+  const context = (version: (typeof JAVA_PEER_VERSIONS)[number]): ScenarioContext => {
+    if (cluster === undefined || namesrv === undefined) throw new Error('cluster did not start');
+    return {
+      cluster, notes, uid: runId,
+      client: { version, classes: classes.get(version) ?? '', namesrvAddr: namesrv.addr, runDir: path.join(root, 'clients') },
+    };
+  };
+
+  describe.each(JAVA_PEER_VERSIONS)('client %s', (version) => {
+    const scenarios = { sendModesAndTagFilter, clusteringShare, broadcasting, orderedPerOrderId, retryThenDlq };
+    for (const [name, scenario] of Object.entries(scenarios)) {
+      it(name, async ({ onTestFailed }) => {
+        onTestFailed(() => {
+          hasFailed = true;
+        });
+        await scenario(context(version));
+      });
+    }
+  });
+});
