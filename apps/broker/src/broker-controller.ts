@@ -26,6 +26,7 @@ import { NamesrvRegistration, clampRegisterPeriodMs } from './out/namesrv-regist
 import { ClientManageProcessor } from './processor/client-manage-processor.js';
 import { ConsumerManageProcessor } from './processor/consumer-manage-processor.js';
 import { LockProcessor } from './processor/lock-processor.js';
+import { registerMessageProcessors } from './processor/message-processors.js';
 import { type BrokerMessageStore, type MessageStoreFactory, createDefaultMessageStore } from './store/broker-store.js';
 import { SubscriptionGroupManager } from './subscription/subscription-group-manager.js';
 import { TopicConfigManager } from './topic/topic-config-manager.js';
@@ -102,6 +103,7 @@ export class BrokerController<S extends BrokerMessageStore = MessageStore> {
     });
     this.wireEvents();
     this.registerCoreProcessors();
+    registerMessageProcessors(this);
   }
 
   /** Answers `code` with `processor`; the last registration for a code wins. */
