@@ -1,7 +1,9 @@
 // SEND_MESSAGE / SEND_MESSAGE_V2 / SEND_BATCH_MESSAGE against a real broker over the wire: what
 // is stored reads back by pull byte for byte, and every refusal writes nothing.
 
-import { MessageConst, MessageSysFlag, decodeOffsetMessageId, getDLQTopic, getRetryTopic } from '@apogee/common';
+import {
+  MessageConst, MessageSysFlag, ZLIB_COMPRESSED_SYS_FLAG, compressBody, decodeMessageRecords, decodeOffsetMessageId, decompressBody, getDLQTopic, getRetryTopic,
+} from '@apogee/common';
 import { type RemotingClient, RequestCode, ResponseCode, createRequestCommand, parseTopicRouteData } from '@apogee/remoting';
 import { randomId, waitFor } from '@apogee/remoting/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -60,6 +62,19 @@ describe('send and read back', () => {
     expect(messages.slice(2).map((m) => m.offsetMsgId)).toEqual(batchIds);
     const decodedId = decodeOffsetMessageId(batchIds[1]!);
     expect(decodedId.ok && decodedId.commitLogOffset).toBe(messages[3]!.commitLogOffset);
+  });
+
+  it('stores a compressed body as sent and keeps the compressed flag', async () => {
+    const topic = `t-${randomId()}`;
+    createTopic(b.broker, topic, 1);
+    const plain = Buffer.from('z'.repeat(10_000));
+    const res = await send(client, b.addr, topic, compressBody(plain), { sysFlag: ZLIB_COMPRESSED_SYS_FLAG });
+    expect(res.code).toBe(ResponseCode.SUCCESS);
+    await dispatched(b);
+    const body = (await pull(client, b.addr, `g-${randomId()}`, topic)).body!;
+    const [stored] = decodeMessageRecords(body).messages;
+    expect(stored!.sysFlag & MessageSysFlag.COMPRESSED_FLAG).toBe(MessageSysFlag.COMPRESSED_FLAG);
+    expect(decompressBody(stored!.body).equals(plain)).toBe(true);
   });
 
   it('adds a UNIQ_KEY to a message without one and picks a random queue for queueId -1', async () => {

@@ -82,6 +82,7 @@ export class PullRequestHoldService {
 
   /** The store's arrival listener: wakes the held pulls of that queue the message matches. */
   onMessageArriving(arrival: QueueArrival): void {
+    if (this.heldCount === 0) return;
     const key = keyOf(arrival.topic, arrival.queueId);
     const list = this.table.get(key);
     if (list === undefined) return;

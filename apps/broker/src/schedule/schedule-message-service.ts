@@ -100,6 +100,11 @@ export class ScheduleMessageService {
     return this.options.offsets.snapshot();
   }
 
+  /** The delay offset table as delayOffset.json holds it (GET_ALL_DELAY_OFFSET answers with it). */
+  encodeDelayOffsets(): string {
+    return this.options.offsets.encode();
+  }
+
   /** Runs a pass of every level now and waits for them (tests with a manual clock, admin). */
   async deliverDueNow(): Promise<void> {
     if (this.state !== 'running') return;
