@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, inject, it } from 'vitest';
+import { mqadminFacts } from '../src/interop-mqadmin-scenario.js';
 import { INTEROP_PORT_SLOTS, compileInteropPrograms } from '../src/interop-programs.js';
 import {
   broadcasting, clusteringShare, orderedPerOrderId, retryThenDlq, sendModesAndTagFilter, type ClusterUnderTest, type ScenarioContext,
@@ -47,6 +48,13 @@ describe.skipIf(!availability.ok)('interop control: scenarios against Apache Roc
       client: { version, classes: classes.get(version) ?? '', namesrvAddr: namesrv.addr, runDir: path.join(root, 'clients') },
     };
   };
+
+  it('mqadmin 5.3.3: clusterList, topicList, topicRoute, updateTopic, topicStatus, consumerProgress, queryMsgById, queryMsgByKey', async ({ onTestFailed }) => {
+    onTestFailed(() => {
+      hasFailed = true;
+    });
+    await mqadminFacts(context('5.3.3'));
+  });
 
   describe.each(JAVA_PEER_VERSIONS)('client %s', (version) => {
     const scenarios = { sendModesAndTagFilter, clusteringShare, broadcasting, orderedPerOrderId, retryThenDlq };
