@@ -113,7 +113,8 @@ export class SendMessageProcessor implements RequestProcessor {
     if (redirect.isDLQ) this.deps.log.info({ topic: envelope.topic, dlq: redirect.topic, reconsumeTimes: envelope.reconsumeTimes }, 'retry message sent to the dead-letter queue');
     const msg = buildMessageInner(target, header.flag, body, properties);
     const uniqKey = msg.properties.get(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
-    const stored = { queueId: target.queueId, transactionId: uniqKey };
+    // As in RocketMQ the response names the queue the producer chose, also after a DLQ redirect.
+    const stored = { queueId: envelope.queueId, transactionId: uniqKey };
     if (isTransactionPrepareMessage(msg.properties, msg.reconsumeTimes)) {
       const service = this.deps.transactions();
       if (settings.rejectTransactionMessage || service === undefined) {
