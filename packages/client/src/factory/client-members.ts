@@ -1,0 +1,35 @@
+// What an MQClientInstance needs from the producers and consumers registered on it
+// (MQProducerInner / MQConsumerInner). Group names here are the wire names (namespace applied).
+
+import type { MessageExt, MessageQueue } from '@apogee/common';
+import type { CheckTransactionStateRequestHeader } from '@apogee/remoting';
+import type { TopicPublishInfo } from '../producer/topic-publish-info.js';
+import type { ConsumerData } from './heartbeat-data.js';
+
+export interface ProducerMember {
+  readonly groupName: string;
+  /** Topics this producer sends to (their routes are refreshed periodically). */
+  publishTopics(): Iterable<string>;
+  /** New publish info for a topic it sends to (called on every route change). */
+  updateTopicPublishInfo(topic: string, info: TopicPublishInfo): void;
+  /** A broker asks about a half message (CHECK_TRANSACTION_STATE); only transactional producers answer. */
+  checkTransactionState?(brokerAddr: string, msg: MessageExt, header: CheckTransactionStateRequestHeader): void;
+}
+
+export interface ConsumerMember {
+  readonly groupName: string;
+  /** What goes into the heartbeat for this group. */
+  consumerData(): ConsumerData;
+  /** Topics whose routes it needs (subscriptions, retry topic, assigned queues' topics). */
+  subscribeTopics(): Iterable<string>;
+  /** New readable queues of a topic (called on every route change). */
+  updateTopicSubscribeInfo(topic: string, queues: readonly MessageQueue[]): void;
+  /** Re-allocate queues; resolves true when the allocation is settled. */
+  doRebalance(): Promise<boolean>;
+  /** Store consumed offsets in the broker (or locally). */
+  persistConsumerOffset(): Promise<void>;
+  /** RESET_CONSUMER_CLIENT_OFFSET from a broker: move these queues to these offsets. */
+  resetOffset?(topic: string, offsets: ReadonlyMap<string, { mq: MessageQueue; offset: number }>): Promise<void>;
+  /** Offsets in use (GET_CONSUMER_STATUS_FROM_CLIENT). */
+  consumeOffsets?(topic: string): Promise<Array<{ mq: MessageQueue; offset: number }>>;
+}
