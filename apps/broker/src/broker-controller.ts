@@ -26,7 +26,7 @@ import { NamesrvRegistration, clampRegisterPeriodMs } from './out/namesrv-regist
 import { ClientManageProcessor } from './processor/client-manage-processor.js';
 import { ConsumerManageProcessor } from './processor/consumer-manage-processor.js';
 import { LockProcessor } from './processor/lock-processor.js';
-import { registerMessageProcessors } from './processor/message-processors.js';
+import { registerMessageProcessors, type Lifecycle } from './processor/message-processors.js';
 import { type BrokerMessageStore, type MessageStoreFactory, createDefaultMessageStore } from './store/broker-store.js';
 import { SubscriptionGroupManager } from './subscription/subscription-group-manager.js';
 import { TopicConfigManager } from './topic/topic-config-manager.js';
@@ -62,6 +62,7 @@ export class BrokerController<S extends BrokerMessageStore = MessageStore> {
   private state: State = 'new';
   private isListening = false;
   private shutdownPromise: Promise<void> | undefined;
+  private readonly services: Lifecycle[] = [];
 
   constructor(loaded: LoadedBrokerConfig, options: BrokerControllerOptions<S> = {}) {
     this.config = loaded.broker;
@@ -104,6 +105,16 @@ export class BrokerController<S extends BrokerMessageStore = MessageStore> {
     this.wireEvents();
     this.registerCoreProcessors();
     registerMessageProcessors(this);
+  }
+
+  /**
+   * A service that runs with the broker: started (in order) once the store has recovered and the
+   * server listens, shut down (in reverse order) before the server closes, so that work it holds
+   * (e.g. long-polling pulls) is answered on open connections. Add before start().
+   */
+  addLifecycle(service: Lifecycle): void {
+    if (this.state !== 'new') throw new Error(`addLifecycle after start (state ${this.state})`);
+    this.services.push(service);
   }
 
   /** Answers `code` with `processor`; the last registration for a code wins. */
@@ -161,6 +172,7 @@ export class BrokerController<S extends BrokerMessageStore = MessageStore> {
     await this.server.start();
     this.isListening = true;
     this.state = 'running';
+    for (const service of this.services) await service.start();
     this.consumerOffsetManager.start();
     this.clientHousekeeping.start();
     const outcomes = await this.namesrvRegistration.start();
@@ -185,6 +197,11 @@ export class BrokerController<S extends BrokerMessageStore = MessageStore> {
     this.clientHousekeeping.shutdown();
     if (this.isListening) await this.namesrvRegistration.shutdown();
     await Promise.allSettled([...this.pendingNotifies]);
+    if (wasStarted) {
+      for (const service of [...this.services].reverse()) {
+        await service.shutdown().catch((err: unknown) => this.log.error({ err }, 'service shutdown failed'));
+      }
+    }
     await this.server.shutdown();
     await this.outerClient.shutdown();
     const results = await Promise.allSettled([

@@ -32,3 +32,5 @@ export {
   CONSUMER_GROUPS_MAX, PRODUCER_GROUPS_MAX, CHANNELS_PER_GROUP_MAX, SUBSCRIPTIONS_PER_GROUP_MAX, GROUPS_PER_HEARTBEAT_MAX,
   LOCKED_QUEUES_PER_GROUP_MAX, LOCK_GROUPS_MAX, QUEUES_PER_LOCK_REQUEST_MAX, NAMESRV_ADDRS_MAX,
 } from './limits.js';
+export { type Lifecycle, type MessageDataStore, type MessageProcessorHost, MessageDataPath, registerMessageProcessors } from './processor/message-processors.js';
+export { type TransactionalMessageService } from './send/transaction-hook.js';

@@ -12,8 +12,7 @@
 // recovers and dispatches). The services start after the controller started (delay offsets are
 // clamped against the running store) and shut down before it stops (held pulls are answered
 // while the server still writes, delay offsets are written while the store still reads).
-// The controller has no service lifecycle hook yet: when the host offers addLifecycle() it is
-// used, otherwise the host's start()/shutdown() are chained with ours.
+// Both go through the host's addLifecycle().
 
 import type { Clock, Logger } from '@apogee/common';
 import { type RequestProcessor, RequestCode } from '@apogee/remoting';
@@ -67,8 +66,8 @@ export interface MessageProcessorHost extends Lifecycle {
   /** brokerIP1:listenPort, the STOREHOST of written messages */
   readonly brokerAddr: string;
   registerProcessor(code: number, processor: RequestProcessor): void;
-  /** Optional service hook: started after the host started, shut down before it stops. */
-  addLifecycle?(service: Lifecycle): void;
+  /** Service hook: started after the host started, shut down before it stops serving. */
+  addLifecycle(service: Lifecycle): void;
 }
 
 /** The processors and services of the data path, as registered on one host. */
@@ -156,25 +155,8 @@ export function registerMessageProcessors(host: MessageProcessorHost): MessageDa
     [path.sendBack, [RequestCode.CONSUMER_SEND_MSG_BACK]],
   ];
   for (const [processor, codes] of table) for (const code of codes) host.registerProcessor(code, processor);
-  attachLifecycle(host, path);
+  host.addLifecycle(path);
   return path;
-}
-
-function attachLifecycle(host: MessageProcessorHost, service: Lifecycle): void {
-  if (host.addLifecycle !== undefined) {
-    host.addLifecycle(service);
-    return;
-  }
-  const hostStart = host.start.bind(host);
-  const hostShutdown = host.shutdown.bind(host);
-  host.start = async () => {
-    await hostStart();
-    await service.start();
-  };
-  host.shutdown = async () => {
-    await service.shutdown();
-    await hostShutdown();
-  };
 }
 
 const DATA_PATH_METHODS = [
