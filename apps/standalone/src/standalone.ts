@@ -37,7 +37,9 @@ export function standaloneConfigFromEnv(env: Readonly<Record<string, string | un
     return value === undefined || value === '' ? undefined : value;
   };
   return {
-    dataDir: resolve(text('APOGEE_DATA_DIR') ?? STANDALONE_DEFAULTS.dataDir),
+    // Relative to where the user typed the command: pnpm runs scripts in the package folder but
+    // passes the caller's folder as INIT_CWD, so `pnpm start` at the root uses <root>/data.
+    dataDir: resolve(text('INIT_CWD') ?? '.', text('APOGEE_DATA_DIR') ?? STANDALONE_DEFAULTS.dataDir),
     host: text('APOGEE_HOST') ?? STANDALONE_DEFAULTS.host,
     namesrvPort: portFromEnv('APOGEE_NAMESRV_PORT', text('APOGEE_NAMESRV_PORT'), STANDALONE_DEFAULTS.namesrvPort),
     brokerPort: portFromEnv('APOGEE_BROKER_PORT', text('APOGEE_BROKER_PORT'), STANDALONE_DEFAULTS.brokerPort),

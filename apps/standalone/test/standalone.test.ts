@@ -35,6 +35,8 @@ describe('standalone', () => {
     const defaults = standaloneConfigFromEnv({});
     expect(defaults).toMatchObject({ host: '127.0.0.1', namesrvPort: 9876, brokerPort: 10911, brokerName: 'broker-a' });
     expect(defaults.dataDir).toBe(join(process.cwd(), STANDALONE_DEFAULTS.dataDir));
+    // pnpm runs the script in apps/standalone but says where the user was: data goes there.
+    expect(standaloneConfigFromEnv({ INIT_CWD: '/home/op/apogee' }).dataDir).toBe(join('/home/op/apogee', STANDALONE_DEFAULTS.dataDir));
     const custom = standaloneConfigFromEnv({ APOGEE_DATA_DIR: '/srv/apogee', APOGEE_NAMESRV_PORT: '19876', APOGEE_BROKER_PORT: '20911' });
     expect(custom).toMatchObject({ dataDir: '/srv/apogee', namesrvPort: 19876, brokerPort: 20911 });
     let caught: unknown;
