@@ -12,3 +12,8 @@ export { type SubscriptionData, type ExpressionType, SUB_ALL, EXPRESSION_TYPE_TA
 export { TopicPublishInfo, type QueueFilter } from './producer/topic-publish-info.js';
 export { MQFaultStrategy, LATENCY_MAX_MS, NOT_AVAILABLE_DURATION_MS, computeNotAvailableDuration } from './producer/mq-fault-strategy.js';
 export { type TopicOffset, type TopicStatsTable, type OffsetWrapper, type ConsumeStats, type Connection, type ConsumerConnection, type ProducerConnection } from './api/admin-bodies.js';
+export { DefaultMQProducer, type SendOptions, type SendCallback, PUBLISH_TOPICS_MAX } from './producer/default-mq-producer.js';
+export { type ProducerOptions, type ResolvedProducerOptions, resolveProducerOptions, SEND_MSG_TIMEOUT_MS_DEFAULT, DEFAULT_TOPIC_QUEUE_NUMS_DEFAULT, RETRY_TIMES_WHEN_SEND_FAILED_DEFAULT, RETRY_TIMES_MAX, ASYNC_SENDS_IN_FLIGHT_MAX_DEFAULT } from './producer/producer-options.js';
+export { type SendResult, type SendStatus, processSendResponse } from './producer/send-result.js';
+export { checkMessage, ensureUniqKey, BATCH_MESSAGES_MAX } from './producer/send-request.js';
+export { type MessageQueueSelector, SelectMessageQueueByHash, SelectMessageQueueByRandom, javaHashCode } from './producer/message-queue-selector.js';

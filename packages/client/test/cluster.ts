@@ -7,8 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrokerController, brokerConfigForTest, newTopicConfig, type BrokerConfigOverrides } from '@apogee/broker';
 import { createNamesrvController, type NamesrvController } from '@apogee/namesrv';
-import { RequestCode, ResponseCode, createRequestCommand, RemotingClient, parseTopicRouteData } from '@apogee/remoting';
-import { quietLogger, randomId, waitFor } from '@apogee/remoting/testing';
+import { type MessageExt, decodeMessageRecords } from '@apogee/common';
+import {
+  PullMessageRequestHeader, PullMessageResponseHeader, RegisterBrokerRequestHeader, RequestCode, ResponseCode, createRequestCommand,
+  encodeRegisterBrokerBody, RemotingClient, parseTopicRouteData,
+} from '@apogee/remoting';
+import { type CannedResponseServer, quietLogger, randomId, waitFor } from '@apogee/remoting/testing';
 import type { ClientConfigOptions } from '../src/index.js';
 
 type Closable = { shutdown(): Promise<void> };
@@ -81,8 +85,7 @@ export class Cluster {
 
   /** Waits until the NameServer's route for `topic` has these queue datas (others may be there too). */
   async waitForRoute(topic: string, expected: ReadonlyArray<{ brokerName: string; queueNums: number; perm: number }>): Promise<void> {
-    this.probe ??= new RemotingClient({ logger: quietLogger('probe') });
-    const probe = this.probe;
+    const probe = this.probeClient();
     await waitFor(async () => {
       const res = await probe.invokeSync(this.namesrvAddr, createRequestCommand(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic }), 3_000);
       if (res.code !== ResponseCode.SUCCESS) return false;
@@ -93,12 +96,58 @@ export class Cluster {
     }, { timeoutMs: 10_000 });
   }
 
+  /**
+   * Registers a canned server as broker `brokerName` (master) holding `topics` with `queueNums`
+   * queues, so that clients route to it (for answers a real broker will not give on demand).
+   */
+  registerCannedBroker(server: CannedResponseServer, brokerName: string, topics: readonly string[], queueNums = 2): Promise<void> {
+    return this.registerBrokerAddress(brokerName, server.addr, topics, queueNums);
+  }
+
+  /** REGISTER_BROKER for a master at `brokerAddr` (a crashed broker's registration outlives it for 120 s). */
+  async registerBrokerAddress(brokerName: string, brokerAddr: string, topics: readonly string[], queueNums = 2): Promise<void> {
+    const probe = this.probeClient();
+    const topicConfigTable = new Map(topics.map((topicName) => [topicName, {
+      topicName, readQueueNums: queueNums, writeQueueNums: queueNums, perm: 6, topicFilterType: 'SINGLE_TAG' as const, topicSysFlag: 0, order: false, attributes: {},
+    }]));
+    const body = encodeRegisterBrokerBody({ filterServerList: [], dataVersion: { counter: 1, stateVersion: 0, timestamp: Date.now() }, topicConfigTable });
+    const header = RegisterBrokerRequestHeader.encode({
+      brokerName, brokerAddr, clusterName: 'DefaultCluster', haServerAddr: brokerAddr, brokerId: 0,
+    });
+    const res = await probe.invokeSync(this.namesrvAddr, createRequestCommand(RequestCode.REGISTER_BROKER, header, body), 3_000);
+    if (res.code !== ResponseCode.SUCCESS) throw new Error(`register canned broker: ${res.code} ${res.remark ?? ''}`);
+  }
+
+  /** Messages of one queue from `offset` on (a raw PULL_MESSAGE with its own subscription, no SDK code). */
+  async readQueue(brokerAddr: string, topic: string, queueId: number, offset = 0, maxMsgNums = 32, decompressBody = true): Promise<MessageExt[]> {
+    const header = PullMessageRequestHeader.encode({
+      consumerGroup: 'apogee-test-reader', topic, queueId, queueOffset: offset, maxMsgNums, sysFlag: 0x4, commitOffset: 0,
+      suspendTimeoutMillis: 0, subscription: '*', subVersion: 0, expressionType: 'TAG',
+    });
+    const res = await this.probeClient().invokeSync(brokerAddr, createRequestCommand(RequestCode.PULL_MESSAGE, header), 5_000);
+    if (res.code !== ResponseCode.SUCCESS) return [];
+    const decoded = PullMessageResponseHeader.decode(res.extFields);
+    if (!decoded.ok) throw new Error(decoded.reason);
+    return decodeMessageRecords(res.body ?? Buffer.alloc(0), { decompressBody, copyBody: true }).messages;
+  }
+
+  /** Every message of `topic` on `brokerAddr` (queues 0..queueNums-1). */
+  async readTopic(brokerAddr: string, topic: string, queueNums: number): Promise<MessageExt[]> {
+    const all: MessageExt[] = [];
+    for (let q = 0; q < queueNums; q++) all.push(...(await this.readQueue(brokerAddr, topic, q)));
+    return all;
+  }
+
+  private probeClient(): RemotingClient {
+    this.probe ??= new RemotingClient({ logger: quietLogger('probe') });
+    return this.probe;
+  }
+
   /** Does the first broker answer `code` (not REQUEST_CODE_NOT_SUPPORTED)? */
   async brokerSupports(code: number): Promise<boolean> {
-    this.probe ??= new RemotingClient({ logger: quietLogger('probe') });
     const broker = this.brokers[0];
     if (broker === undefined) return false;
-    const res = await this.probe.invokeSync(broker.brokerAddr, createRequestCommand(code, {}), 3_000);
+    const res = await this.probeClient().invokeSync(broker.brokerAddr, createRequestCommand(code, {}), 3_000);
     return res.code !== ResponseCode.REQUEST_CODE_NOT_SUPPORTED;
   }
 

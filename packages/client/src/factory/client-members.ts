@@ -12,6 +12,8 @@ export interface ProducerMember {
   publishTopics(): Iterable<string>;
   /** New publish info for a topic it sends to (called on every route change). */
   updateTopicPublishInfo(topic: string, info: TopicPublishInfo): void;
+  /** True when it wants the topic's queues even if the route did not change (it has none yet). */
+  isPublishTopicNeedUpdate?(topic: string): boolean;
   /** A broker asks about a half message (CHECK_TRANSACTION_STATE); only transactional producers answer. */
   checkTransactionState?(brokerAddr: string, msg: MessageExt, header: CheckTransactionStateRequestHeader): void;
 }
@@ -24,6 +26,8 @@ export interface ConsumerMember {
   subscribeTopics(): Iterable<string>;
   /** New readable queues of a topic (called on every route change). */
   updateTopicSubscribeInfo(topic: string, queues: readonly MessageQueue[]): void;
+  /** True when it wants the topic's queues even if the route did not change (it has none yet). */
+  isSubscribeTopicNeedUpdate?(topic: string): boolean;
   /** Re-allocate queues; resolves true when the allocation is settled. */
   doRebalance(): Promise<boolean>;
   /** Store consumed offsets in the broker (or locally). */

@@ -271,7 +271,7 @@ export class MQClientInstance {
       route = limitQueueNums(await getTopicRouteInfo(this.remoting, defaultRoute.createTopicKey), defaultRoute.defaultTopicQueueNums);
     }
     const old = this.topicRouteTable.get(topic);
-    if (topicRouteEquals(old, route)) return false;
+    if (topicRouteEquals(old, route) && !this.isNeedUpdateTopicRouteInfo(topic)) return false;
     if (old === undefined && this.topicRouteTable.size >= ROUTES_PER_INSTANCE_MAX) {
       throw new MQClientError(`client instance caches ${ROUTES_PER_INSTANCE_MAX} topic routes already`);
     }
@@ -286,6 +286,13 @@ export class MQClientInstance {
     this.topicRouteTable.set(topic, route);
     this.log.debug({ topic, queues: queues.length }, 'topic route changed');
     return true;
+  }
+
+  /** Some member lacks queues for `topic` although the route is cached (isNeedUpdateTopicRouteInfo). */
+  private isNeedUpdateTopicRouteInfo(topic: string): boolean {
+    for (const p of this.producers.values()) if (p.isPublishTopicNeedUpdate?.(topic) === true) return true;
+    for (const c of this.consumers.values()) if (c.isSubscribeTopicNeedUpdate?.(topic) === true) return true;
+    return false;
   }
 
   private async heartbeatRound(): Promise<void> {
