@@ -17,3 +17,11 @@ export { type ProducerOptions, type ResolvedProducerOptions, resolveProducerOpti
 export { type SendResult, type SendStatus, processSendResponse } from './producer/send-result.js';
 export { checkMessage, ensureUniqKey, BATCH_MESSAGES_MAX } from './producer/send-request.js';
 export { type MessageQueueSelector, SelectMessageQueueByHash, SelectMessageQueueByRandom, javaHashCode } from './producer/message-queue-selector.js';
+export { DefaultLitePullConsumer } from './consumer/default-lite-pull-consumer.js';
+export { type LitePullConsumerOptions, type ResolvedLitePullOptions, resolveLitePullOptions, defaultConsumeTimestamp, AUTO_COMMIT_INTERVAL_MS_MIN } from './consumer/lite-pull-options.js';
+export { type AllocateMessageQueueStrategy, AllocateMessageQueueAveragely, AllocateMessageQueueAveragelyByCircle, AllocateMessageQueueConsistentHash, AllocateMessageQueueByConfig, AllocateMessageQueueByMachineRoom, CONSISTENT_HASH_VIRTUAL_NODES_DEFAULT, md5Hash32 } from './consumer/allocate-strategies.js';
+export { type OffsetStore, type OffsetEntry, type ReadOffsetType, RemoteBrokerOffsetStore, LocalFileOffsetStore, OFFSET_NOT_FOUND, OFFSET_READ_FAILED } from './consumer/offset-store.js';
+export { RebalanceImpl, type RebalanceTarget, SUBSCRIPTIONS_PER_CONSUMER_MAX } from './consumer/rebalance-impl.js';
+export { PullAPIWrapper } from './consumer/pull-api-wrapper.js';
+export { computePullFromWhere, parseConsumeTimestamp } from './consumer/pull-from-where.js';
+export { type PullResult, type PullStatus, type PullRequestSpec, pullMessage, pullRequestCommand } from './api/pull-api.js';
