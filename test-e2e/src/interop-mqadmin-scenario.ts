@@ -20,7 +20,8 @@ const MESSAGES = 6;
 /** mqadmin exits 0 even when a sub-command fails (it prints the exception): check the output too. */
 function ok(run: JavaRunResult, what: string): string {
   expect(run.exitCode, `mqadmin ${what} exit code; log ${run.logFile}\n${run.stdout.slice(-1500)}\n${run.stderr.slice(-1500)}`).toBe(0);
-  expect(exceptionSummary(run.stdout + run.stderr), `mqadmin ${what} printed an exception; log ${run.logFile}`).toBe('');
+  const exceptions = exceptionSummary(run.stdout + run.stderr);
+  if (exceptions !== '') throw new Error(`mqadmin ${what} printed: ${exceptions}; log ${run.logFile}`);
   return run.stdout;
 }
 
@@ -54,7 +55,8 @@ export async function mqadminFacts(ctx: ScenarioContext): Promise<void> {
   const update = await admin('updateTopic', ['-t', topic, '-c', cluster.clusterName, '-r', String(QUEUES), '-w', String(QUEUES)]);
   const isCreated = update.exitCode === 0 && update.stdout.includes(`create topic to ${cluster.brokerAddr} success.`);
   check('updateTopic', () => {
-    expect(update.stdout, `updateTopic output; log ${update.logFile}\n${update.stderr.slice(-1500)}`).toContain(`create topic to ${cluster.brokerAddr} success.`);
+    ok(update, 'updateTopic');
+    expect(update.stdout, `updateTopic output; log ${update.logFile}`).toContain(`create topic to ${cluster.brokerAddr} success.`);
   });
   const queues = isCreated ? QUEUES : AUTO_CREATED_QUEUES;
 

@@ -22,7 +22,12 @@ export interface InteropClient {
   namesrvAddr: string;
   /** run folders (user.home + log of every JVM) go under here */
   runDir: string;
+  /** JVM options for every program, e.g. ['-Drocketmq.serialize.type=ROCKETMQ'] */
+  jvmArgs?: readonly string[];
 }
+
+/** The 5.x and 4.9 clients send ROCKETMQ binary headers instead of JSON with this option. */
+export const ROCKETMQ_SERIALIZE_JVM_ARG = '-Drocketmq.serialize.type=ROCKETMQ';
 
 export function compileInteropPrograms(version: JavaPeerVersion): Promise<string> {
   return compileJava(INTEROP_PROGRAM_SOURCES, version);
@@ -88,6 +93,7 @@ export function startProducer(client: InteropClient, opts: ProduceOptions): Prom
   for (const [key, value] of optional) if (value !== undefined) args.push(`--${key}`, String(value));
   return JavaProgram.start({
     version: client.version, mainClass: 'apogee.interop.Produce', classpathExtra: [client.classes], args, name, dir: runFolder(client, name),
+    jvmArgs: client.jvmArgs ?? [],
   });
 }
 
@@ -144,7 +150,7 @@ export function startPushConsumer(client: InteropClient, opts: PushConsumerOptio
     dir: runFolder(client, opts.name), hardTimeoutMs: (opts.timeoutMs ?? 60_000) + 30_000,
     // rebalance every second instead of every 20 s, so a new %RETRY% queue or a second group
     // member is picked up at once (the same knob RocketMQ's own tests turn)
-    jvmArgs: [`-Drocketmq.client.rebalance.waitInterval=${REBALANCE_INTERVAL_MS}`],
+    jvmArgs: [`-Drocketmq.client.rebalance.waitInterval=${REBALANCE_INTERVAL_MS}`, ...(client.jvmArgs ?? [])],
   });
 }
 
@@ -161,7 +167,7 @@ export async function pullAll(client: InteropClient, opts: PullAllOptions): Prom
   const program = await JavaProgram.start({
     version: client.version, mainClass: 'apogee.interop.PullAll', classpathExtra: [client.classes],
     args: ['--namesrv', client.namesrvAddr, '--topic', opts.topic, '--group', opts.group, '--expect', String(opts.expect), '--timeout-ms', String(timeoutMs)],
-    name: 'pull-all', dir: runFolder(client, 'pull-all'),
+    name: 'pull-all', dir: runFolder(client, 'pull-all'), jvmArgs: client.jvmArgs ?? [],
   });
   const exit = await program.finish(timeoutMs + 30_000);
   return { exitCode: exit.code, pulled: program.eventsNamed('pulled'), errors: program.eventsNamed('pull-error'), logFile: exit.logFile };

@@ -26,6 +26,8 @@ export interface ScenarioContext {
   client: InteropClient;
   /** makes topic and group names unique per run */
   uid: string;
+  /** names a second run of the same scenario and client in one cluster, e.g. "bin" */
+  variant?: string;
   /** observations worth printing (behaviour that differs between servers but is allowed) */
   notes: string[];
 }
@@ -38,7 +40,8 @@ const SETTLE_TIMEOUT_MS = 40_000;
 const RECEIVE_TIMEOUT_MS = 45_000;
 
 export function names(ctx: ScenarioContext, scenario: string): { topic: string; group: string; producerGroup: string } {
-  const base = `${scenario}_${ctx.client.version.replaceAll('.', '')}_${ctx.uid}`;
+  const variant = ctx.variant === undefined ? '' : `_${ctx.variant}`;
+  const base = `${scenario}_${ctx.client.version.replaceAll('.', '')}${variant}_${ctx.uid}`;
   return { topic: `T_${base}`, group: `CG_${base}`, producerGroup: `PG_${base}` };
 }
 
@@ -82,6 +85,16 @@ export function latestAssigned(program: JavaProgram, topic: string): number[] | 
 
 function deliveries(program: JavaProgram, topic?: string): JavaEvent[] {
   return program.eventsNamed('received').filter((e) => topic === undefined || e.topic === topic);
+}
+
+function label(ctx: ScenarioContext): string {
+  return `${ctx.cluster.label}, client ${ctx.client.version}${ctx.variant === undefined ? '' : ` (${ctx.variant})`}`;
+}
+
+/** Notes the property names a delivered message of one flavour carries (they differ by server). */
+function noteProperties(ctx: ScenarioContext, flavour: string, event: JavaEvent | undefined): void {
+  const keys = Object.keys((event?.properties as Record<string, string> | undefined) ?? {}).sort();
+  ctx.notes.push(`${label(ctx)}: ${flavour} message properties [${keys.join(' ')}]`);
 }
 
 async function stopAll(programs: readonly JavaProgram[]): Promise<void> {
@@ -164,7 +177,11 @@ export async function sendModesAndTagFilter(ctx: ScenarioContext): Promise<void>
   const ownIds = new Set(batch.map((e) => str(e, 'msgId')));
   const batchIdsAreOwn = [...batchIds].every((id) => ownIds.has(id)) && batchIds.size === batch.length;
   expect(batchIdsAreOwn || batchIds.size === 1, `batch message ids on delivery: ${[...batchIds].join(',')}`).toBe(true);
-  ctx.notes.push(`${ctx.cluster.label} with client ${ctx.client.version}: batch messages are delivered with ${batchIdsAreOwn ? 'their own' : 'one shared'} UNIQ_KEY`);
+  ctx.notes.push(`${label(ctx)}: batch messages are delivered with ${batchIdsAreOwn ? 'their own' : 'one shared'} UNIQ_KEY`);
+  const flavourOf = (mode: string): JavaEvent | undefined => got.find((r) => sent.get(num(r, 'idx'))?.mode === mode);
+  for (const mode of ['sync', 'batch', 'delayed']) noteProperties(ctx, mode, flavourOf(mode));
+  const delayedSent = run.sent.find((e) => e.mode === 'delayed');
+  ctx.notes.push(`${label(ctx)}: SendResult of a delayed message: queueId ${String(delayedSent?.queueId)} queueOffset ${String(delayedSent?.queueOffset)} (received at queueOffset ${String(got.find((r) => r.idx === delayedSent?.index)?.queueOffset)})`);
   // every queue holds offsets 0..n-1 without a gap: nothing else was stored in the topic
   const perQueue = new Map<number, number[]>();
   for (const r of got) perQueue.set(num(r, 'queueId'), [...(perQueue.get(num(r, 'queueId')) ?? []), num(r, 'queueOffset')]);
@@ -335,13 +352,47 @@ export async function retryThenDlq(ctx: ScenarioContext): Promise<void> {
     if (num(r, 'reconsumeTimes') > 0) expect((r.properties as Record<string, string>).RETRY_TOPIC).toBe(topic);
   }
 
+  noteProperties(ctx, 'retried', got.find((r) => num(r, 'reconsumeTimes') > 0));
   const dlqTopic = `%DLQ%${group}`;
   const dlq = await pullAll(ctx.client, { topic: dlqTopic, group: `${group}_dlqcheck`, expect: 1, timeoutMs: 30_000 });
   expect(dlq.pulled.map((e) => e.idx), `DLQ content; pull errors ${JSON.stringify(dlq.errors.slice(0, 3))}; log ${dlq.logFile}`).toEqual([4]);
   expect(dlq.exitCode).toBe(0);
   const dead = dlq.pulled[0] as JavaEvent;
+  noteProperties(ctx, 'DLQ', dead);
   const props = dead.properties as Record<string, string>;
   expect({ topic: dead.topic, body: dead.body, reconsumeTimes: dead.reconsumeTimes, uniqKey: props.UNIQ_KEY, retryTopic: props.RETRY_TOPIC, originMessageId: props.ORIGIN_MESSAGE_ID }).toEqual({
     topic: dlqTopic, body: expectedBody(shape, 4), reconsumeTimes: 3, uniqKey: sent.get(4)?.msgId, retryTopic: topic, originMessageId: sent.get(4)?.offsetMsgId,
   });
 }
+
+/**
+ * Offsets survive a consumer restart: a consumer reads 5 messages and shuts down cleanly (its
+ * offsets are committed: with each pull, every second, and at shutdown); 5 more are sent; a new
+ * consumer process of the same group gets exactly those 5 and none of the first 5 again.
+ */
+export async function resumeFromCommittedOffset(ctx: ScenarioContext): Promise<void> {
+  const { topic, group, producerGroup } = names(ctx, 'resume');
+  const shape: MessageShape = { tags: ['TagA'], keyPrefix: `k-${ctx.uid}`, bodyPrefix: 'resume' };
+  const first = await produce(ctx.client, { ...shape, topic, group: producerGroup, plan: [['sync', 5]] });
+  expect(first.failed, describeFailures(first)).toEqual([]);
+  const c1 = await startPushConsumer(ctx.client, { topic, group, name: 'before-restart', expect: 5, graceMs: 2_000, timeoutMs: RECEIVE_TIMEOUT_MS });
+  const e1 = await c1.finish(RECEIVE_TIMEOUT_MS + 20_000);
+  expect(sortedIdx(deliveries(c1)), c1.diagnostics()).toEqual(range(0, 5));
+  expect(e1.code).toBe(0);
+  const second = await produce(ctx.client, { ...shape, topic, group: producerGroup, plan: [['sync', 5]], firstIndex: 5 });
+  expect(second.failed, describeFailures(second)).toEqual([]);
+  const c2 = await startPushConsumer(ctx.client, { topic, group, name: 'after-restart', expect: 5, graceMs: DUPLICATE_WATCH_MS, timeoutMs: RECEIVE_TIMEOUT_MS });
+  const e2 = await c2.finish(RECEIVE_TIMEOUT_MS + 20_000);
+  expect(sortedIdx(deliveries(c2)), `the restarted consumer resumes at the committed offsets; ${c2.diagnostics()}`).toEqual(range(5, 10));
+  expect(e2.code).toBe(0);
+}
+
+export type Scenario = (ctx: ScenarioContext) => Promise<void>;
+
+/** What interop-reference and interop-apogee run with each client version (default JSON headers). */
+export const INTEROP_SCENARIOS: Readonly<Record<string, Scenario>> = {
+  sendModesAndTagFilter, clusteringShare, broadcasting, orderedPerOrderId, retryThenDlq, resumeFromCommittedOffset,
+};
+
+/** Re-run with ROCKETMQ binary headers (-Drocketmq.serialize.type=ROCKETMQ): sends, batch, pulls, send-back, DLQ. */
+export const BINARY_HEADER_SCENARIOS: Readonly<Record<string, Scenario>> = { sendModesAndTagFilter, retryThenDlq };

@@ -30,7 +30,8 @@ describe.skipIf(!availability.ok)(`interop: mqadmin ${MQADMIN_VERSION} against A
 
   afterAll(async () => {
     await apogee?.stop();
-    if (!hasFailed) fs.rmSync(root, { recursive: true, force: true });
+    // KEEP_TEST_RUNS=1 keeps the logs of a passing run too
+    if (!hasFailed && process.env.KEEP_TEST_RUNS !== '1') fs.rmSync(root, { recursive: true, force: true });
     else console.warn(`interop-mqadmin.test.ts failed; Apogee, client and mqadmin logs kept under ${root}`);
   });
 

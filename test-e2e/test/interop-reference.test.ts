@@ -6,10 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, inject, it } from 'vitest';
 import { mqadminFacts } from '../src/interop-mqadmin-scenario.js';
-import { INTEROP_PORT_SLOTS, compileInteropPrograms } from '../src/interop-programs.js';
-import {
-  broadcasting, clusteringShare, orderedPerOrderId, retryThenDlq, sendModesAndTagFilter, type ClusterUnderTest, type ScenarioContext,
-} from '../src/interop-scenarios.js';
+import { INTEROP_PORT_SLOTS, ROCKETMQ_SERIALIZE_JVM_ARG, compileInteropPrograms } from '../src/interop-programs.js';
+import { BINARY_HEADER_SCENARIOS, INTEROP_SCENARIOS, type ClusterUnderTest, type ScenarioContext } from '../src/interop-scenarios.js';
 import { JAVA_PEER_VERSIONS, JAVA_WORK_DIR, peerPorts, startJavaBroker, startJavaNamesrv, type JavaBroker, type JavaNamesrv } from '../src/index.js';
 
 const availability = inject('javaPeers');
@@ -37,15 +35,16 @@ describe.skipIf(!availability.ok)('interop control: scenarios against Apache Roc
     await broker?.stop();
     await namesrv?.stop();
     for (const n of notes) console.log(`note: ${n}`);
-    if (!hasFailed) fs.rmSync(root, { recursive: true, force: true });
+    // KEEP_TEST_RUNS=1 keeps the logs of a passing run too
+    if (!hasFailed && process.env.KEEP_TEST_RUNS !== '1') fs.rmSync(root, { recursive: true, force: true });
     else console.warn(`interop-reference.test.ts failed; JVM logs kept under ${root}`);
   });
 
-  const context = (version: (typeof JAVA_PEER_VERSIONS)[number]): ScenarioContext => {
+  const context = (version: (typeof JAVA_PEER_VERSIONS)[number], jvmArgs: readonly string[] = [], variant?: string): ScenarioContext => {
     if (cluster === undefined || namesrv === undefined) throw new Error('cluster did not start');
     return {
-      cluster, notes, uid: runId,
-      client: { version, classes: classes.get(version) ?? '', namesrvAddr: namesrv.addr, runDir: path.join(root, 'clients') },
+      cluster, notes, uid: runId, ...(variant === undefined ? {} : { variant }),
+      client: { version, classes: classes.get(version) ?? '', namesrvAddr: namesrv.addr, runDir: path.join(root, 'clients'), jvmArgs },
     };
   };
 
@@ -57,13 +56,23 @@ describe.skipIf(!availability.ok)('interop control: scenarios against Apache Roc
   });
 
   describe.each(JAVA_PEER_VERSIONS)('client %s', (version) => {
-    const scenarios = { sendModesAndTagFilter, clusteringShare, broadcasting, orderedPerOrderId, retryThenDlq };
-    for (const [name, scenario] of Object.entries(scenarios)) {
+    for (const [name, scenario] of Object.entries(INTEROP_SCENARIOS)) {
       it(name, async ({ onTestFailed }) => {
         onTestFailed(() => {
           hasFailed = true;
         });
         await scenario(context(version));
+      });
+    }
+  });
+
+  describe('client 5.3.3 with ROCKETMQ binary headers', () => {
+    for (const [name, scenario] of Object.entries(BINARY_HEADER_SCENARIOS)) {
+      it(name, async ({ onTestFailed }) => {
+        onTestFailed(() => {
+          hasFailed = true;
+        });
+        await scenario(context('5.3.3', [ROCKETMQ_SERIALIZE_JVM_ARG], 'bin'));
       });
     }
   });

@@ -31,7 +31,8 @@ describe.skipIf(!availability.ok)('kill -9 of the broker under load (SYNC_FLUSH)
 
   afterAll(async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
-    if (!hasFailed) fs.rmSync(root, { recursive: true, force: true });
+    // KEEP_TEST_RUNS=1 keeps the logs of a passing run too
+    if (!hasFailed && process.env.KEEP_TEST_RUNS !== '1') fs.rmSync(root, { recursive: true, force: true });
     else console.warn(`kill9-broker.test.ts failed; logs and stores kept under ${root}`);
   });
 
