@@ -38,6 +38,8 @@ export interface JavaProgramExit extends JavaExit {
 }
 
 export class JavaProgram {
+  /** programs still running, so a test's afterEach can end whatever a failed scenario left */
+  private static readonly live = new Set<JavaProgram>();
   readonly name: string;
   readonly logFile: string;
   readonly events: JavaEvent[] = [];
@@ -65,8 +67,10 @@ export class JavaProgram {
     child.stdin.on('error', () => undefined);
     const timer = setTimeout(() => child.kill('SIGKILL'), hardTimeoutMs);
     timer.unref();
+    JavaProgram.live.add(this);
     this.exited = new Promise<JavaExit>((resolve) => {
       child.once('close', (code, signal) => {
+        JavaProgram.live.delete(this);
         clearTimeout(timer);
         if (this.partialLine.length > 0) this.onStdout('\n');
         this.exitInfo = { code, signal };
@@ -104,6 +108,11 @@ export class JavaProgram {
       program.stderrTail += `\nspawn error: ${err.message}\n`;
     });
     return program;
+  }
+
+  /** SIGKILLs every program still running and awaits their exits (for afterEach hooks). */
+  static async killAll(): Promise<void> {
+    await Promise.all([...JavaProgram.live].map((p) => p.kill()));
   }
 
   get isRunning(): boolean {

@@ -7,8 +7,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, inject, it } from 'vitest';
 import { startApogeeCluster, type ApogeeCluster } from '../src/apogee-cluster.js';
+import { JavaProgram } from '../src/java-program.js';
 import { INTEROP_PORT_SLOTS, ROCKETMQ_SERIALIZE_JVM_ARG, compileInteropPrograms } from '../src/interop-programs.js';
 import { BINARY_HEADER_SCENARIOS, INTEROP_SCENARIOS, type ClusterUnderTest, type ScenarioContext } from '../src/interop-scenarios.js';
 import { JAVA_PEER_VERSIONS, JAVA_WORK_DIR, peerPorts } from '../src/index.js';
@@ -33,12 +34,15 @@ describe.skipIf(!availability.ok)('interop: Java RocketMQ clients against Apogee
     cluster = { label: 'Apogee', namesrvAddr: namesrv.addr, brokerName: broker.brokerName, brokerAddr: broker.addr, clusterName: broker.clusterName };
   }, 180_000);
 
+  // a failed scenario may leave Java programs running: end them before the next test
+  afterEach(() => JavaProgram.killAll());
+
   afterAll(async () => {
     await apogee?.stop();
     for (const n of notes) console.log(`note: ${n}`);
     // KEEP_TEST_RUNS=1 keeps the logs of a passing run too
     if (!hasFailed && process.env.KEEP_TEST_RUNS !== '1') fs.rmSync(root, { recursive: true, force: true });
-    else console.warn(`interop-apogee.test.ts failed; Apogee and client logs kept under ${root}`);
+    else console.warn(`interop-apogee.test.ts${hasFailed ? ' failed' : ''}: Apogee and client logs kept under ${root}`);
   });
 
   const context = (version: (typeof JAVA_PEER_VERSIONS)[number], jvmArgs: readonly string[] = [], variant?: string): ScenarioContext => {

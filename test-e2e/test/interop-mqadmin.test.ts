@@ -6,9 +6,10 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, inject, it } from 'vitest';
 import { startApogeeCluster, type ApogeeCluster } from '../src/apogee-cluster.js';
 import { MQADMIN_VERSION, mqadminFacts } from '../src/interop-mqadmin-scenario.js';
+import { JavaProgram } from '../src/java-program.js';
 import { INTEROP_PORT_SLOTS, compileInteropPrograms } from '../src/interop-programs.js';
 import { JAVA_WORK_DIR, peerPorts } from '../src/index.js';
 
@@ -28,11 +29,14 @@ describe.skipIf(!availability.ok)(`interop: mqadmin ${MQADMIN_VERSION} against A
     apogee = await startApogeeCluster({ namesrvPort: ports.namesrvPort, brokerPort: ports.brokerPort, dir: path.join(root, 'apogee') });
   }, 180_000);
 
+  // a failed scenario may leave Java programs running: end them before the next test
+  afterEach(() => JavaProgram.killAll());
+
   afterAll(async () => {
     await apogee?.stop();
     // KEEP_TEST_RUNS=1 keeps the logs of a passing run too
     if (!hasFailed && process.env.KEEP_TEST_RUNS !== '1') fs.rmSync(root, { recursive: true, force: true });
-    else console.warn(`interop-mqadmin.test.ts failed; Apogee, client and mqadmin logs kept under ${root}`);
+    else console.warn(`interop-mqadmin.test.ts${hasFailed ? ' failed' : ''}: Apogee, client and mqadmin logs kept under ${root}`);
   });
 
   it('clusterList, topicList, topicRoute, updateTopic, topicStatus, consumerProgress, queryMsgById, queryMsgByKey', async ({ onTestFailed }) => {

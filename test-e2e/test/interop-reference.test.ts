@@ -4,8 +4,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, inject, it } from 'vitest';
 import { mqadminFacts } from '../src/interop-mqadmin-scenario.js';
+import { JavaProgram } from '../src/java-program.js';
 import { INTEROP_PORT_SLOTS, ROCKETMQ_SERIALIZE_JVM_ARG, compileInteropPrograms } from '../src/interop-programs.js';
 import { BINARY_HEADER_SCENARIOS, INTEROP_SCENARIOS, type ClusterUnderTest, type ScenarioContext } from '../src/interop-scenarios.js';
 import { JAVA_PEER_VERSIONS, JAVA_WORK_DIR, peerPorts, startJavaBroker, startJavaNamesrv, type JavaBroker, type JavaNamesrv } from '../src/index.js';
@@ -31,13 +32,16 @@ describe.skipIf(!availability.ok)('interop control: scenarios against Apache Roc
     cluster = { label: 'RocketMQ 5.3.3', namesrvAddr: namesrv.addr, brokerName: broker.brokerName, brokerAddr: broker.addr, clusterName: broker.clusterName };
   }, 180_000);
 
+  // a failed scenario may leave Java programs running: end them before the next test
+  afterEach(() => JavaProgram.killAll());
+
   afterAll(async () => {
     await broker?.stop();
     await namesrv?.stop();
     for (const n of notes) console.log(`note: ${n}`);
     // KEEP_TEST_RUNS=1 keeps the logs of a passing run too
     if (!hasFailed && process.env.KEEP_TEST_RUNS !== '1') fs.rmSync(root, { recursive: true, force: true });
-    else console.warn(`interop-reference.test.ts failed; JVM logs kept under ${root}`);
+    else console.warn(`interop-reference.test.ts${hasFailed ? ' failed' : ''}: JVM logs kept under ${root}`);
   });
 
   const context = (version: (typeof JAVA_PEER_VERSIONS)[number], jvmArgs: readonly string[] = [], variant?: string): ScenarioContext => {

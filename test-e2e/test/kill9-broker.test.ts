@@ -6,8 +6,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, inject, it } from 'vitest';
 import { startApogeeCluster, type ApogeeCluster } from '../src/apogee-cluster.js';
+import { JavaProgram } from '../src/java-program.js';
 import { INTEROP_PORT_SLOTS, compileInteropPrograms } from '../src/interop-programs.js';
 import { crashUnderLoad, type Kill9Options } from '../src/kill9-scenario.js';
 import { JAVA_WORK_DIR, peerPorts, startJavaBroker, startJavaNamesrv, type JavaBroker, type JavaNamesrv } from '../src/index.js';
@@ -17,6 +18,8 @@ if (!availability.ok) console.warn(`!!! SKIPPED kill9-broker.test.ts: ${availabi
 
 const LOAD: Kill9Options = { total: 1_500, crashAfterAcked: 300 };
 const CLIENT = '5.3.3';
+/** a passing run takes 10-30 s; the waits inside are bounded well below this */
+const KILL9_TEST_TIMEOUT_MS = 150_000;
 
 describe.skipIf(!availability.ok)('kill -9 of the broker under load (SYNC_FLUSH), Java client 5.3.3', () => {
   const runId = `${Date.now().toString(36)}${crypto.randomBytes(2).toString('hex')}`;
@@ -29,11 +32,16 @@ describe.skipIf(!availability.ok)('kill -9 of the broker under load (SYNC_FLUSH)
     classes = await compileInteropPrograms(CLIENT);
   }, 180_000);
 
-  afterAll(async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
+  // each test's programs and servers end with the test, also when it fails
+  afterEach(async () => {
+    await JavaProgram.killAll();
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  afterAll(() => {
     // KEEP_TEST_RUNS=1 keeps the logs of a passing run too
     if (!hasFailed && process.env.KEEP_TEST_RUNS !== '1') fs.rmSync(root, { recursive: true, force: true });
-    else console.warn(`kill9-broker.test.ts failed; logs and stores kept under ${root}`);
+    else console.warn(`kill9-broker.test.ts${hasFailed ? ' failed' : ''}: logs and stores kept under ${root}`);
   });
 
   it('control: Apache RocketMQ 5.3.3 broker', async ({ onTestFailed }) => {
@@ -62,7 +70,7 @@ describe.skipIf(!availability.ok)('kill -9 of the broker under load (SYNC_FLUSH)
       LOAD,
     );
     console.log(`RocketMQ 5.3.3 kill -9: ${JSON.stringify(outcome)}`);
-  });
+  }, KILL9_TEST_TIMEOUT_MS);
 
   it('Apogee broker', async ({ onTestFailed }) => {
     onTestFailed(() => {
@@ -89,5 +97,5 @@ describe.skipIf(!availability.ok)('kill -9 of the broker under load (SYNC_FLUSH)
       LOAD,
     );
     console.log(`Apogee kill -9: ${JSON.stringify(outcome)}`);
-  });
+  }, KILL9_TEST_TIMEOUT_MS);
 });
