@@ -25,3 +25,6 @@ export { RebalanceImpl, type RebalanceTarget, SUBSCRIPTIONS_PER_CONSUMER_MAX } f
 export { PullAPIWrapper } from './consumer/pull-api-wrapper.js';
 export { computePullFromWhere, parseConsumeTimestamp } from './consumer/pull-from-where.js';
 export { type PullResult, type PullStatus, type PullRequestSpec, pullMessage, pullRequestCommand } from './api/pull-api.js';
+export { DefaultMQAdminExt, type AdminOptions, type CreateTopicOptions, type QueryResult } from './admin/default-mq-admin-ext.js';
+export { newTopicConfig, ADMIN_TOPIC_QUEUE_NUMS_DEFAULT } from './admin/topic-config.js';
+export { type SubscriptionGroupConfig } from './api/admin-api.js';

@@ -1,0 +1,293 @@
+// DefaultMQAdminExt: the admin client `mqadmin` and dashboards use (reference §2.3). It is a
+// client instance like any other (it heartbeats with CLIENT_INNER_PRODUCER only); NameServer
+// questions go to the current NameServer, broker questions to the masters the route or the
+// cluster info names. Multi-broker answers (topic stats, consume stats) are merged.
+
+import { type MessageExt, type MessageQueue, MASTER_ID, decodeOffsetMessageId, formatSocketAddress, getRetryTopic } from '@apogee/common';
+import type { ClusterInfo, TopicConfig, TopicRouteData } from '@apogee/remoting';
+import {
+  type SubscriptionGroupConfig, createAndUpdateSubscriptionGroupConfig, createAndUpdateTopicConfig, deleteSubscriptionGroup,
+  deleteTopicInBroker, getBrokerConfig, getBrokerRuntimeInfo, getConsumeStats, getConsumerConnectionList, getProducerConnectionList,
+  getTopicConfig, getTopicStatsInfo, queryMessage, queryTopicConsumeByWho, updateBrokerConfig, viewMessageByOffset,
+} from '../api/admin-api.js';
+import type { ConsumeStats, ConsumerConnection, ProducerConnection, TopicStatsTable } from '../api/admin-bodies.js';
+import { getEarliestMsgStoretime, getMinOffset, searchOffset } from '../api/consumer-api.js';
+import {
+  deleteKVConfig, deleteTopicInNameServer, getAllTopicListFromNameServer, getBrokerClusterInfo, getKVConfig, getTopicRouteInfo, getTopicsByCluster, putKVConfig,
+} from '../api/namesrv-api.js';
+import { type ClientConfigOptions, type ResolvedClientConfig, resolveClientConfig } from '../client-config.js';
+import { ClientErrorCode, MQClientError } from '../errors.js';
+import { type MQClientInstance, getOrCreateMQClientInstance } from '../factory/mq-client-instance.js';
+import { compareMessageQueue } from '../message-queue.js';
+import { masterOf, maxOffsetOf } from '../consumer/pull-from-where.js';
+import { newTopicConfig } from './topic-config.js';
+
+export interface AdminOptions extends ClientConfigOptions {
+  /** Timeout of every admin call (timeoutMillis), ms. Default 5_000. */
+  readonly timeoutMs?: number;
+}
+
+export interface CreateTopicOptions {
+  /** Create on every master of this cluster (default: every master of every cluster). */
+  readonly clusterName?: string;
+  /** Or exactly on these broker addresses. */
+  readonly brokerAddrs?: readonly string[];
+  /** Default 8 (mqadmin updateTopic). */
+  readonly readQueueNums?: number;
+  /** Default 8. */
+  readonly writeQueueNums?: number;
+  /** PermName bits. Default 6 (RW). */
+  readonly perm?: number;
+  readonly order?: boolean;
+}
+
+export interface QueryResult {
+  readonly indexLastUpdateTimestamp: number;
+  readonly messageList: MessageExt[];
+}
+
+type State = 'created' | 'running' | 'stopped';
+
+export class DefaultMQAdminExt {
+  readonly clientConfig: ResolvedClientConfig;
+  readonly timeoutMs: number;
+  private instance: MQClientInstance | undefined;
+  private state: State = 'created';
+
+  constructor(options: AdminOptions = {}) {
+    this.clientConfig = resolveClientConfig(options);
+    this.timeoutMs = options.timeoutMs ?? 5_000;
+  }
+
+  get clientInstance(): MQClientInstance | undefined {
+    return this.instance;
+  }
+
+  async start(): Promise<void> {
+    if (this.state !== 'created') throw new MQClientError(`The admin service state not OK: ${this.state}`);
+    const instance = getOrCreateMQClientInstance(this.clientConfig);
+    instance.registerAdmin(this);
+    this.instance = instance;
+    this.state = 'running';
+    instance.start();
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.state !== 'running' || this.instance === undefined) {
+      this.state = 'stopped';
+      return;
+    }
+    this.state = 'stopped';
+    this.instance.unregisterAdmin(this);
+    await this.instance.shutdownIfUnused();
+  }
+
+  // --- NameServer ---------------------------------------------------------------------------
+
+  examineBrokerClusterInfo(): Promise<ClusterInfo> {
+    return getBrokerClusterInfo(this.running().remoting, this.timeoutMs);
+  }
+
+  examineTopicRouteInfo(topic: string): Promise<TopicRouteData> {
+    return getTopicRouteInfo(this.running().remoting, topic, this.timeoutMs);
+  }
+
+  fetchAllTopicList(): Promise<string[]> {
+    return getAllTopicListFromNameServer(this.running().remoting, this.timeoutMs);
+  }
+
+  fetchTopicsByCluster(clusterName: string): Promise<string[]> {
+    return getTopicsByCluster(this.running().remoting, clusterName, this.timeoutMs);
+  }
+
+  /** Sets a KV on every NameServer. */
+  async putKVConfig(namespace: string, key: string, value: string): Promise<void> {
+    const remoting = this.running().remoting;
+    for (const addr of remoting.namesrvAddrList) await putKVConfig(remoting, addr, namespace, key, value, this.timeoutMs);
+  }
+
+  getKVConfig(namespace: string, key: string): Promise<string | undefined> {
+    return getKVConfig(this.running().remoting, namespace, key, this.timeoutMs);
+  }
+
+  async deleteKVConfig(namespace: string, key: string): Promise<void> {
+    const remoting = this.running().remoting;
+    for (const addr of remoting.namesrvAddrList) await deleteKVConfig(remoting, addr, namespace, key, this.timeoutMs);
+  }
+
+  // --- topics -------------------------------------------------------------------------------
+
+  /** UPDATE_AND_CREATE_TOPIC on one broker. */
+  createAndUpdateTopicConfig(brokerAddr: string, config: TopicConfig): Promise<void> {
+    return createAndUpdateTopicConfig(this.running().remoting, brokerAddr, config, this.timeoutMs);
+  }
+
+  /** Creates (or updates) `topic` on the chosen masters; resolves with their addresses. */
+  async createTopic(topic: string, options: CreateTopicOptions = {}): Promise<string[]> {
+    const addrs = options.brokerAddrs ?? (await this.masterAddrs(options.clusterName));
+    if (addrs.length === 0) throw new MQClientError(`no master broker to create topic ${topic} on`, ClientErrorCode.BROKER_NOT_EXIST_EXCEPTION);
+    const config = newTopicConfig(topic, options);
+    for (const addr of addrs) await this.createAndUpdateTopicConfig(addr, config);
+    return [...addrs];
+  }
+
+  /** DELETE_TOPIC_IN_BROKER on the cluster's masters, then DELETE_TOPIC_IN_NAMESRV on every NameServer. */
+  async deleteTopic(topic: string, clusterName?: string): Promise<void> {
+    const remoting = this.running().remoting;
+    for (const addr of await this.masterAddrs(clusterName)) await deleteTopicInBroker(remoting, addr, topic, this.timeoutMs);
+    for (const addr of remoting.namesrvAddrList) await deleteTopicInNameServer(remoting, addr, topic, clusterName, this.timeoutMs);
+  }
+
+  async deleteTopicInBroker(brokerAddrs: readonly string[], topic: string): Promise<void> {
+    for (const addr of brokerAddrs) await deleteTopicInBroker(this.running().remoting, addr, topic, this.timeoutMs);
+  }
+
+  async deleteTopicInNameServer(topic: string, clusterName?: string): Promise<void> {
+    const remoting = this.running().remoting;
+    for (const addr of remoting.namesrvAddrList) await deleteTopicInNameServer(remoting, addr, topic, clusterName, this.timeoutMs);
+  }
+
+  /** Min/max offsets of every queue of `topic`, from every master hosting it. */
+  async examineTopicStats(topic: string): Promise<TopicStatsTable> {
+    const route = await this.examineTopicRouteInfo(topic);
+    const parts = await Promise.all(mastersOf(route).map((addr) => getTopicStatsInfo(this.running().remoting, addr, topic, this.timeoutMs)));
+    return { offsetTable: parts.flatMap((p) => p.offsetTable).sort((a, b) => compareMessageQueue(a.messageQueue, b.messageQueue)) };
+  }
+
+  examineTopicConfig(brokerAddr: string, topic: string): Promise<Record<string, unknown>> {
+    return getTopicConfig(this.running().remoting, brokerAddr, topic, this.timeoutMs);
+  }
+
+  queryTopicConsumeByWho(topic: string): Promise<string[]> {
+    return this.onSomeMaster(topic, (addr) => queryTopicConsumeByWho(this.running().remoting, addr, topic, this.timeoutMs));
+  }
+
+  // --- groups -------------------------------------------------------------------------------
+
+  /** The group's offsets against every queue (of `topic`, or every topic it consumes), merged over masters. */
+  async examineConsumeStats(consumerGroup: string, topic?: string): Promise<ConsumeStats> {
+    const route = await this.examineTopicRouteInfo(getRetryTopic(consumerGroup));
+    const parts = await Promise.all(mastersOf(route).map((addr) => getConsumeStats(this.running().remoting, addr, consumerGroup, topic, this.timeoutMs)));
+    return {
+      consumeTps: parts.reduce((n, p) => n + p.consumeTps, 0),
+      offsetTable: parts.flatMap((p) => p.offsetTable).sort((a, b) => compareMessageQueue(a.messageQueue, b.messageQueue)),
+    };
+  }
+
+  /** The group's connected clients and subscriptions (from a master hosting its retry topic). */
+  examineConsumerConnectionInfo(consumerGroup: string): Promise<ConsumerConnection> {
+    return this.onSomeMaster(getRetryTopic(consumerGroup), (addr) => getConsumerConnectionList(this.running().remoting, addr, consumerGroup, this.timeoutMs));
+  }
+
+  examineProducerConnectionInfo(producerGroup: string, topic: string): Promise<ProducerConnection> {
+    return this.onSomeMaster(topic, (addr) => getProducerConnectionList(this.running().remoting, addr, producerGroup, this.timeoutMs));
+  }
+
+  createAndUpdateSubscriptionGroupConfig(brokerAddr: string, config: SubscriptionGroupConfig): Promise<void> {
+    return createAndUpdateSubscriptionGroupConfig(this.running().remoting, brokerAddr, config, this.timeoutMs);
+  }
+
+  deleteSubscriptionGroup(brokerAddr: string, groupName: string, cleanOffset = false): Promise<void> {
+    return deleteSubscriptionGroup(this.running().remoting, brokerAddr, groupName, cleanOffset, this.timeoutMs);
+  }
+
+  // --- messages -----------------------------------------------------------------------------
+
+  /** The message an offset message id names (store host + commit-log offset). */
+  async viewMessage(offsetMsgId: string, topic?: string): Promise<MessageExt> {
+    const id = decodeOffsetMessageId(offsetMsgId);
+    if (!id.ok) throw new MQClientError(`bad offset message id ${offsetMsgId}: ${id.reason}`);
+    const addr = formatSocketAddress(id.storeHost);
+    const msg = await viewMessageByOffset(this.running().remoting, addr, id.commitLogOffset, topic, this.timeoutMs);
+    if (msg === undefined) throw new MQClientError(`no message at ${offsetMsgId}`);
+    return msg;
+  }
+
+  /**
+   * Messages of `topic` whose KEYS contain `key` (or whose UNIQ_KEY is `key` with `isUniqKey`),
+   * stored between the two times (ms), from every broker of the topic. Rejects with
+   * MQClientError (code NO_MESSAGE 208) when there is none.
+   */
+  async queryMessage(topic: string, key: string, maxNum: number, beginTimestampMs: number, endTimestampMs: number, isUniqKey = false): Promise<QueryResult> {
+    const route = await this.examineTopicRouteInfo(topic);
+    const spec = { topic, key, maxNum, beginTimestampMs, endTimestampMs, isUniqKey };
+    const answers = await Promise.all(mastersOf(route).map((addr) => queryMessage(this.running().remoting, addr, spec, this.timeoutMs).catch(() => undefined)));
+    let indexLastUpdateTimestamp = 0;
+    const messageList: MessageExt[] = [];
+    for (const answer of answers) {
+      if (answer === undefined) continue;
+      indexLastUpdateTimestamp = Math.max(indexLastUpdateTimestamp, answer.indexLastUpdateTimestamp);
+      for (const msg of answer.messages) {
+        const matches = isUniqKey ? msg.msgId === key : msg.topic === topic && (msg.getKeys()?.split(' ') ?? []).includes(key);
+        if (matches) messageList.push(msg);
+      }
+    }
+    if (messageList.length === 0) throw new MQClientError('query message by key finished, but no message.', 208);
+    return { indexLastUpdateTimestamp, messageList };
+  }
+
+  /** The message whose UNIQ_KEY (the producer's msgId) is `uniqKey`, stored in the last 3 days by default. */
+  async queryMessageByUniqKey(topic: string, uniqKey: string, beginTimestampMs = Date.now() - 3 * 86_400_000, endTimestampMs = Number.MAX_SAFE_INTEGER): Promise<MessageExt> {
+    const result = await this.queryMessage(topic, uniqKey, 32, beginTimestampMs, endTimestampMs, true);
+    return result.messageList[0] as MessageExt;
+  }
+
+  // --- queue offsets ------------------------------------------------------------------------
+
+  maxOffset(mq: MessageQueue): Promise<number> {
+    return maxOffsetOf(this.running(), mq);
+  }
+
+  async minOffset(mq: MessageQueue): Promise<number> {
+    const instance = this.running();
+    return getMinOffset(instance.remoting, await masterOf(instance, mq), mq, this.timeoutMs);
+  }
+
+  async searchOffset(mq: MessageQueue, timestampMs: number): Promise<number> {
+    const instance = this.running();
+    return searchOffset(instance.remoting, await masterOf(instance, mq), mq, timestampMs, this.timeoutMs);
+  }
+
+  async earliestMsgStoreTime(mq: MessageQueue): Promise<number> {
+    const instance = this.running();
+    return getEarliestMsgStoretime(instance.remoting, await masterOf(instance, mq), mq, this.timeoutMs);
+  }
+
+  // --- brokers ------------------------------------------------------------------------------
+
+  getBrokerConfig(brokerAddr: string): Promise<Map<string, string>> {
+    return getBrokerConfig(this.running().remoting, brokerAddr, this.timeoutMs);
+  }
+
+  updateBrokerConfig(brokerAddr: string, properties: ReadonlyMap<string, string>): Promise<void> {
+    return updateBrokerConfig(this.running().remoting, brokerAddr, properties, this.timeoutMs);
+  }
+
+  fetchBrokerRuntimeStats(brokerAddr: string): Promise<Map<string, string>> {
+    return getBrokerRuntimeInfo(this.running().remoting, brokerAddr, this.timeoutMs);
+  }
+
+  // --- internals ----------------------------------------------------------------------------
+
+  private running(): MQClientInstance {
+    if (this.state !== 'running' || this.instance === undefined) throw new MQClientError(`The admin service state not OK, ${this.state === 'created' ? 'not started' : 'shut down'}`);
+    return this.instance;
+  }
+
+  private async masterAddrs(clusterName: string | undefined): Promise<string[]> {
+    const info = await this.examineBrokerClusterInfo();
+    const names = clusterName === undefined ? [...info.brokerAddrTable.keys()] : (info.clusterAddrTable.get(clusterName) ?? []);
+    return names.map((name) => info.brokerAddrTable.get(name)?.brokerAddrs.get(MASTER_ID)).filter((a): a is string => a !== undefined).sort();
+  }
+
+  private async onSomeMaster<T>(topic: string, call: (addr: string) => Promise<T>): Promise<T> {
+    const masters = mastersOf(await this.examineTopicRouteInfo(topic));
+    const addr = masters[0];
+    if (addr === undefined) throw new MQClientError(`no master broker hosts ${topic}`, ClientErrorCode.BROKER_NOT_EXIST_EXCEPTION);
+    return call(addr);
+  }
+}
+
+function mastersOf(route: TopicRouteData): string[] {
+  return route.brokerDatas.map((bd) => bd.brokerAddrs.get(MASTER_ID)).filter((a): a is string => a !== undefined).sort();
+}

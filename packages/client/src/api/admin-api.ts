@@ -1,0 +1,154 @@
+// Broker admin requests (reference §3.4, §2.3): UPDATE_AND_CREATE_TOPIC (17), DELETE_TOPIC_IN_BROKER
+// (215), GET_TOPIC_STATS_INFO (202), GET_TOPIC_CONFIG (351), GET_CONSUME_STATS (208),
+// GET_CONSUMER_CONNECTION_LIST (203), GET_PRODUCER_CONNECTION_LIST (204),
+// UPDATE_AND_CREATE_SUBSCRIPTIONGROUP (200), DELETE_SUBSCRIPTIONGROUP (207),
+// QUERY_TOPIC_CONSUME_BY_WHO (300), GET_BROKER_CONFIG (26), UPDATE_BROKER_CONFIG (25),
+// GET_BROKER_RUNTIME_INFO (28), VIEW_MESSAGE_BY_ID (33), QUERY_MESSAGE (12).
+
+import { type MessageExt, decodeMessageRecords, parseJavaProperties, UNIQUE_MSG_QUERY_FLAG } from '@apogee/common';
+import {
+  CreateTopicRequestHeader, DeleteSubscriptionGroupRequestHeader, DeleteTopicRequestHeader, GetConsumeStatsRequestHeader,
+  GetConsumerConnectionListRequestHeader, GetProducerConnectionListRequestHeader, GetTopicConfigRequestHeader,
+  GetTopicStatsInfoRequestHeader, QueryMessageRequestHeader, QueryMessageResponseHeader, QueryTopicConsumeByWhoRequestHeader,
+  RequestCode, ResponseCode, type TopicConfig, ViewMessageRequestHeader, createRequestCommand, toFastjsonBuffer,
+} from '@apogee/remoting';
+import {
+  type ConsumeStats, type ConsumerConnection, type ProducerConnection, type TopicStatsTable, parseConsumeStats, parseConsumerConnection,
+  parseGroupList, parseJsonObject, parseKVTable, parseProducerConnection, parseTopicStatsTable,
+} from './admin-bodies.js';
+import { ClientRemoting, readHeader } from './client-remoting.js';
+
+/** SubscriptionGroupConfig as the broker keeps it; unset fields take Java's defaults. */
+export interface SubscriptionGroupConfig {
+  readonly groupName: string;
+  readonly consumeEnable?: boolean;
+  readonly consumeFromMinEnable?: boolean;
+  readonly consumeBroadcastEnable?: boolean;
+  readonly consumeMessageOrderly?: boolean;
+  readonly retryQueueNums?: number;
+  readonly retryMaxTimes?: number;
+  readonly brokerId?: number;
+  readonly whichBrokerWhenConsumeSlowly?: number;
+  readonly notifyConsumerIdsChangedEnable?: boolean;
+  readonly groupSysFlag?: number;
+  readonly consumeTimeoutMinute?: number;
+}
+
+export async function createAndUpdateTopicConfig(remoting: ClientRemoting, addr: string, config: TopicConfig, timeoutMs?: number): Promise<void> {
+  const attributes = Object.entries(config.attributes).map(([k, v]) => `+${k}=${v}`).join(',');
+  const request = ClientRemoting.request(RequestCode.UPDATE_AND_CREATE_TOPIC, CreateTopicRequestHeader, {
+    topic: config.topicName, defaultTopic: 'TBW102', readQueueNums: config.readQueueNums, writeQueueNums: config.writeQueueNums,
+    perm: config.perm, topicFilterType: config.topicFilterType, topicSysFlag: config.topicSysFlag, order: config.order,
+    ...(attributes === '' ? {} : { attributes }),
+  });
+  await remoting.invokeExpect(addr, request, timeoutMs);
+}
+
+export async function deleteTopicInBroker(remoting: ClientRemoting, addr: string, topic: string, timeoutMs?: number): Promise<void> {
+  await remoting.invokeExpect(addr, ClientRemoting.request(RequestCode.DELETE_TOPIC_IN_BROKER, DeleteTopicRequestHeader, { topic }), timeoutMs);
+}
+
+export async function getTopicStatsInfo(remoting: ClientRemoting, addr: string, topic: string, timeoutMs?: number): Promise<TopicStatsTable> {
+  const response = await remoting.invokeExpect(addr, ClientRemoting.request(RequestCode.GET_TOPIC_STATS_INFO, GetTopicStatsInfoRequestHeader, { topic }), timeoutMs);
+  return parseTopicStatsTable(response.body, addr, RequestCode.GET_TOPIC_STATS_INFO);
+}
+
+/** [5.x] The broker's TopicConfig of `topic` as JSON (fields as Java writes them). */
+export async function getTopicConfig(remoting: ClientRemoting, addr: string, topic: string, timeoutMs?: number): Promise<Record<string, unknown>> {
+  const response = await remoting.invokeExpect(addr, ClientRemoting.request(RequestCode.GET_TOPIC_CONFIG, GetTopicConfigRequestHeader, { topic }), timeoutMs);
+  return parseJsonObject(response.body, 'TopicConfig', addr, RequestCode.GET_TOPIC_CONFIG);
+}
+
+export async function getConsumeStats(remoting: ClientRemoting, addr: string, consumerGroup: string, topic: string | undefined, timeoutMs?: number): Promise<ConsumeStats> {
+  const request = ClientRemoting.request(RequestCode.GET_CONSUME_STATS, GetConsumeStatsRequestHeader, { consumerGroup, ...(topic === undefined ? {} : { topic }) });
+  const response = await remoting.invokeExpect(addr, request, timeoutMs);
+  return parseConsumeStats(response.body, addr, RequestCode.GET_CONSUME_STATS);
+}
+
+export async function getConsumerConnectionList(remoting: ClientRemoting, addr: string, consumerGroup: string, timeoutMs?: number): Promise<ConsumerConnection> {
+  const request = ClientRemoting.request(RequestCode.GET_CONSUMER_CONNECTION_LIST, GetConsumerConnectionListRequestHeader, { consumerGroup });
+  const response = await remoting.invokeExpect(addr, request, timeoutMs);
+  return parseConsumerConnection(response.body, addr, RequestCode.GET_CONSUMER_CONNECTION_LIST);
+}
+
+export async function getProducerConnectionList(remoting: ClientRemoting, addr: string, producerGroup: string, timeoutMs?: number): Promise<ProducerConnection> {
+  const request = ClientRemoting.request(RequestCode.GET_PRODUCER_CONNECTION_LIST, GetProducerConnectionListRequestHeader, { producerGroup });
+  const response = await remoting.invokeExpect(addr, request, timeoutMs);
+  return parseProducerConnection(response.body, addr, RequestCode.GET_PRODUCER_CONNECTION_LIST);
+}
+
+export async function createAndUpdateSubscriptionGroupConfig(remoting: ClientRemoting, addr: string, config: SubscriptionGroupConfig, timeoutMs?: number): Promise<void> {
+  const body = toFastjsonBuffer({
+    groupName: config.groupName,
+    consumeEnable: config.consumeEnable ?? true,
+    consumeFromMinEnable: config.consumeFromMinEnable ?? true,
+    consumeBroadcastEnable: config.consumeBroadcastEnable ?? true,
+    consumeMessageOrderly: config.consumeMessageOrderly ?? false,
+    retryQueueNums: config.retryQueueNums ?? 1,
+    retryMaxTimes: config.retryMaxTimes ?? 16,
+    brokerId: config.brokerId ?? 0,
+    whichBrokerWhenConsumeSlowly: config.whichBrokerWhenConsumeSlowly ?? 1,
+    notifyConsumerIdsChangedEnable: config.notifyConsumerIdsChangedEnable ?? true,
+    groupSysFlag: config.groupSysFlag ?? 0,
+    consumeTimeoutMinute: config.consumeTimeoutMinute ?? 15,
+  });
+  await remoting.invokeExpect(addr, createRequestCommand(RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, {}, body), timeoutMs);
+}
+
+export async function deleteSubscriptionGroup(remoting: ClientRemoting, addr: string, groupName: string, cleanOffset: boolean, timeoutMs?: number): Promise<void> {
+  const request = ClientRemoting.request(RequestCode.DELETE_SUBSCRIPTIONGROUP, DeleteSubscriptionGroupRequestHeader, { groupName, cleanOffset, removeOffset: cleanOffset });
+  await remoting.invokeExpect(addr, request, timeoutMs);
+}
+
+export async function queryTopicConsumeByWho(remoting: ClientRemoting, addr: string, topic: string, timeoutMs?: number): Promise<string[]> {
+  const response = await remoting.invokeExpect(addr, ClientRemoting.request(RequestCode.QUERY_TOPIC_CONSUME_BY_WHO, QueryTopicConsumeByWhoRequestHeader, { topic }), timeoutMs);
+  return parseGroupList(response.body, addr, RequestCode.QUERY_TOPIC_CONSUME_BY_WHO);
+}
+
+/** The broker's configuration (GET_BROKER_CONFIG: a properties text body). */
+export async function getBrokerConfig(remoting: ClientRemoting, addr: string, timeoutMs?: number): Promise<Map<string, string>> {
+  const response = await remoting.invokeExpect(addr, createRequestCommand(RequestCode.GET_BROKER_CONFIG), timeoutMs);
+  return parseJavaProperties(response.body?.toString('utf8') ?? '');
+}
+
+export async function updateBrokerConfig(remoting: ClientRemoting, addr: string, properties: ReadonlyMap<string, string>, timeoutMs?: number): Promise<void> {
+  const text = [...properties].map(([k, v]) => `${k}=${v}`).join('\n');
+  await remoting.invokeExpect(addr, createRequestCommand(RequestCode.UPDATE_BROKER_CONFIG, {}, Buffer.from(text, 'utf8')), timeoutMs);
+}
+
+/** GET_BROKER_RUNTIME_INFO: the KVTable as a Map (brokerVersionDesc, putTps, ...). */
+export async function getBrokerRuntimeInfo(remoting: ClientRemoting, addr: string, timeoutMs?: number): Promise<Map<string, string>> {
+  const response = await remoting.invokeExpect(addr, createRequestCommand(RequestCode.GET_BROKER_RUNTIME_INFO), timeoutMs);
+  return parseKVTable(response.body, addr, RequestCode.GET_BROKER_RUNTIME_INFO);
+}
+
+/** The message stored at commit-log offset `offset` of the broker at `addr`. */
+export async function viewMessageByOffset(remoting: ClientRemoting, addr: string, offset: number, topic: string | undefined, timeoutMs?: number): Promise<MessageExt | undefined> {
+  const request = ClientRemoting.request(RequestCode.VIEW_MESSAGE_BY_ID, ViewMessageRequestHeader, { offset, ...(topic === undefined ? {} : { topic }) });
+  const response = await remoting.invokeExpect(addr, request, timeoutMs);
+  return decodeMessageRecords(response.body ?? Buffer.alloc(0), { decompressBody: true, copyBody: true }).messages[0];
+}
+
+export interface QueryMessageSpec {
+  readonly topic: string;
+  readonly key: string;
+  readonly maxNum: number;
+  readonly beginTimestampMs: number;
+  readonly endTimestampMs: number;
+  readonly isUniqKey: boolean;
+}
+
+/** QUERY_MESSAGE to one broker: candidates from its index (the caller filters); [] when it has none. */
+export async function queryMessage(remoting: ClientRemoting, addr: string, spec: QueryMessageSpec, timeoutMs?: number): Promise<{ indexLastUpdateTimestamp: number; messages: MessageExt[] }> {
+  const request = ClientRemoting.request(RequestCode.QUERY_MESSAGE, QueryMessageRequestHeader, {
+    topic: spec.topic, key: spec.key, maxNum: spec.maxNum, beginTimestamp: spec.beginTimestampMs, endTimestamp: spec.endTimestampMs,
+    [UNIQUE_MSG_QUERY_FLAG]: spec.isUniqKey,
+  });
+  const response = await remoting.invokeExpect(addr, request, timeoutMs, FOUND_OR_NOT);
+  if (response.code === ResponseCode.QUERY_NOT_FOUND) return { indexLastUpdateTimestamp: 0, messages: [] };
+  const header = readHeader(QueryMessageResponseHeader, response, addr, RequestCode.QUERY_MESSAGE);
+  const messages = decodeMessageRecords(response.body ?? Buffer.alloc(0), { decompressBody: true, copyBody: true }).messages;
+  return { indexLastUpdateTimestamp: header.indexLastUpdateTimestamp, messages };
+}
+
+const FOUND_OR_NOT: ReadonlySet<number> = new Set([ResponseCode.SUCCESS, ResponseCode.QUERY_NOT_FOUND]);
