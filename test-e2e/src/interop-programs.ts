@@ -40,8 +40,13 @@ export interface MessageShape {
   bodyPrefix: string;
 }
 
+/** Messages.LARGE_BODY_REPEATS: bodies of index % 7 == 6 exceed 4 KiB and travel compressed */
+export const LARGE_BODY_REPEATS = 500;
+
 export function expectedBody(shape: MessageShape, index: number): string {
-  return `${shape.bodyPrefix}-${index}${index % 2 === 1 ? ' h\u00e9llo \u2713' : ''}`;
+  const utf8 = index % 2 === 1 ? ' h\u00e9llo \u2713' : '';
+  const large = index % 7 === 6 ? ` apogee-${index}`.repeat(LARGE_BODY_REPEATS) : '';
+  return `${shape.bodyPrefix}-${index}${utf8}${large}`;
 }
 
 export function expectedKeys(shape: MessageShape, index: number): string {
@@ -118,6 +123,8 @@ export interface PushConsumerOptions {
   subscription?: string;
   model?: 'clustering' | 'broadcasting';
   listener?: 'concurrent' | 'orderly';
+  /** ConsumeFromWhere for a group without a committed offset; default first */
+  from?: 'first' | 'last';
   /** idx → how many deliveries fail (reconsumeTimes < times fails) */
   fail?: Readonly<Record<number, number>>;
   maxReconsumeTimes?: number;
@@ -137,6 +144,7 @@ export function startPushConsumer(client: InteropClient, opts: PushConsumerOptio
     '--subscription', opts.subscription ?? '*',
     '--model', opts.model ?? 'clustering',
     '--listener', opts.listener ?? 'concurrent',
+    '--from', opts.from ?? 'first',
     '--expect', String(opts.expect ?? 0),
     '--grace-ms', String(opts.graceMs ?? 0),
     '--timeout-ms', String(opts.timeoutMs ?? 60_000),

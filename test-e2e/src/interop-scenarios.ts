@@ -387,11 +387,45 @@ export async function resumeFromCommittedOffset(ctx: ScenarioContext): Promise<v
   expect(e2.code).toBe(0);
 }
 
+/**
+ * A new group with CONSUME_FROM_LAST_OFFSET on a young topic: RocketMQ's broker answers
+ * QUERY_CONSUMER_OFFSET with 0 for a queue whose first message is still in memory (so the
+ * group reads what is already there) and QUERY_NOT_FOUND for an empty queue (the client then
+ * starts at the max offset). With 3 messages on 3 of 4 queues, then 2 more once the consumer
+ * pulls: exactly all 5.
+ */
+export async function newGroupFromLastOffset(ctx: ScenarioContext): Promise<void> {
+  const { topic, group, producerGroup } = names(ctx, 'fromlast');
+  const shape: MessageShape = { tags: ['TagA'], keyPrefix: `k-${ctx.uid}`, bodyPrefix: 'fromlast' };
+  const producer = await startProducer(ctx.client, { ...shape, topic, group: producerGroup, plan: [['sync', 3], ['await', 1], ['sync', 2]] });
+  const programs: JavaProgram[] = [producer];
+  try {
+    await producer.waitFor((ev) => ev.some((e) => e.event === 'awaiting'), 30_000, 'the first 3 messages sent');
+    expect(new Set(producer.eventsNamed('sent').map((e) => e.queueId)).size, 'first messages on 3 distinct queues').toBe(3);
+    const consumer = await startPushConsumer(ctx.client, { topic, group, name: 'from-last', from: 'last', timeoutMs: 60_000 });
+    programs.push(consumer);
+    const all = range(0, AUTO_CREATED_QUEUES).join();
+    await consumer.waitFor(() => latestAssigned(consumer, topic)?.join() === all, SETTLE_TIMEOUT_MS, 'all queues assigned');
+    producer.writeLine('go');
+    expect((await producer.finish(60_000)).code, producer.diagnostics()).toBe(0);
+    // the two new messages arrive either way; the first three tell which offset the group got
+    await consumer.waitFor(() => {
+      const got = new Set(deliveries(consumer, topic).map((e) => num(e, 'idx')));
+      return got.has(3) && got.has(4);
+    }, RECEIVE_TIMEOUT_MS, 'the 2 messages sent after the consumer started');
+    await delay(DUPLICATE_WATCH_MS);
+    await consumer.stop();
+    expect(sortedIdx(deliveries(consumer, topic)), consumer.diagnostics()).toEqual(range(0, 5));
+  } finally {
+    await stopAll(programs);
+  }
+}
+
 export type Scenario = (ctx: ScenarioContext) => Promise<void>;
 
 /** What interop-reference and interop-apogee run with each client version (default JSON headers). */
 export const INTEROP_SCENARIOS: Readonly<Record<string, Scenario>> = {
-  sendModesAndTagFilter, clusteringShare, broadcasting, orderedPerOrderId, retryThenDlq, resumeFromCommittedOffset,
+  sendModesAndTagFilter, clusteringShare, broadcasting, orderedPerOrderId, retryThenDlq, resumeFromCommittedOffset, newGroupFromLastOffset,
 };
 
 /** Re-run with ROCKETMQ binary headers (-Drocketmq.serialize.type=ROCKETMQ): sends, batch, pulls, send-back, DLQ. */

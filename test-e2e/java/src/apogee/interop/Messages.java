@@ -10,7 +10,8 @@ import org.apache.rocketmq.common.message.MessageExt;
 /**
  * What every interop message looks like, so a test can name the exact set it expects:
  * index i carries user property "idx" = i, keys "<keyPrefix>-<i>", tags tags[i % tags.length]
- * and body "<bodyPrefix>-<i>" (plus a non-ASCII suffix on odd indexes, to exercise UTF-8).
+ * and body "<bodyPrefix>-<i>" plus a non-ASCII suffix on odd indexes (UTF-8); every seventh body
+ * (i % 7 == 6) is over 4 KiB, so the producer compresses it (compressMsgBodyOverHowmuch = 4096).
  */
 final class Messages {
     static final String IDX = "idx";
@@ -18,8 +19,19 @@ final class Messages {
     private Messages() {
     }
 
+    static final int LARGE_BODY_REPEATS = 500;
+
     static String body(String bodyPrefix, int index) {
-        return bodyPrefix + "-" + index + (index % 2 == 1 ? " h\u00e9llo \u2713" : "");
+        StringBuilder sb = new StringBuilder(bodyPrefix).append('-').append(index);
+        if (index % 2 == 1) {
+            sb.append(" h\u00e9llo \u2713");
+        }
+        if (index % 7 == 6) {
+            for (int i = 0; i < LARGE_BODY_REPEATS; i++) {
+                sb.append(" apogee-").append(index);
+            }
+        }
+        return sb.toString();
     }
 
     static String keys(String keyPrefix, int index) {

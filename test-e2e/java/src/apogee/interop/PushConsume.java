@@ -22,7 +22,7 @@ import org.apache.rocketmq.common.message.MessageQueue;
  * offsets kept by the broker or, broadcasting, locally) printing every delivery.
  *
  *   --namesrv host:port --topic T --group G [--subscription '*'] [--model clustering|broadcasting]
- *   [--listener concurrent|orderly] [--name c1] [--fail idx:times,idx:times]
+ *   [--listener concurrent|orderly] [--name c1] [--fail idx:times,idx:times] [--from first|last]
  *   [--max-reconsume-times M] [--retry-delay-level L] [--expect N] [--grace-ms 0]
  *   [--timeout-ms 60000] [--stdin-stop false]
  *
@@ -59,7 +59,8 @@ public final class PushConsume {
 
         DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(args.get("group"));
         Messages.fastClient(consumer, args.get("namesrv"));
-        consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+        consumer.setConsumeFromWhere(args.get("from", "first").equals("last")
+            ? ConsumeFromWhere.CONSUME_FROM_LAST_OFFSET : ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
         setMessageModel(consumer, args.get("model", "clustering").equals("broadcasting") ? "BROADCASTING" : "CLUSTERING");
         if (args.has("max-reconsume-times")) {
             consumer.setMaxReconsumeTimes(args.getInt("max-reconsume-times", 16));
