@@ -26,6 +26,7 @@ import { NamesrvRegistration, clampRegisterPeriodMs } from './out/namesrv-regist
 import { ClientManageProcessor } from './processor/client-manage-processor.js';
 import { ConsumerManageProcessor } from './processor/consumer-manage-processor.js';
 import { LockProcessor } from './processor/lock-processor.js';
+import { registerAdminProcessors } from './processor/admin-processors.js';
 import { registerMessageProcessors, type Lifecycle } from './processor/message-processors.js';
 import { type BrokerMessageStore, type MessageStoreFactory, createDefaultMessageStore } from './store/broker-store.js';
 import { SubscriptionGroupManager } from './subscription/subscription-group-manager.js';
@@ -105,6 +106,7 @@ export class BrokerController<S extends BrokerMessageStore = MessageStore> {
     this.wireEvents();
     this.registerCoreProcessors();
     registerMessageProcessors(this);
+    registerAdminProcessors(this, { clientRequests: this.server, replaceBrokerConfig: (next) => { this.config = next; } });
   }
 
   /**
