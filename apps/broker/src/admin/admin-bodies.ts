@@ -158,14 +158,14 @@ export function topicConfigWrapperBody(dataVersion: DataVersion, table: Readonly
   });
 }
 
-/** A SubscriptionGroupConfig as a 5.x broker writes it (groupRetryPolicy is Java's default). */
+/** A SubscriptionGroupConfig as a 5.x broker writes it (groupRetryPolicy is Java's default; subscriptionDataSet is null there, so absent). */
 export function subscriptionGroupJson(c: Readonly<SubscriptionGroupConfig>): Record<string, unknown> {
   return {
     attributes: new Map(Object.entries(c.attributes)), brokerId: c.brokerId, consumeBroadcastEnable: c.consumeBroadcastEnable,
     consumeEnable: c.consumeEnable, consumeFromMinEnable: c.consumeFromMinEnable, consumeMessageOrderly: c.consumeMessageOrderly,
     consumeTimeoutMinute: c.consumeTimeoutMinute, groupName: c.groupName, groupRetryPolicy: { type: 'CUSTOMIZED' },
     groupSysFlag: c.groupSysFlag, notifyConsumerIdsChangedEnable: c.notifyConsumerIdsChangedEnable, retryMaxTimes: c.retryMaxTimes,
-    retryQueueNums: c.retryQueueNums, subscriptionDataSet: [], whichBrokerWhenConsumeSlowly: c.whichBrokerWhenConsumeSlowly,
+    retryQueueNums: c.retryQueueNums, whichBrokerWhenConsumeSlowly: c.whichBrokerWhenConsumeSlowly,
   };
 }
 
