@@ -170,3 +170,7 @@ export {
 } from './mix-all.js';
 export { DEFAULT_MESSAGE_DELAY_LEVEL, parseDelayLevels } from './delay-level.js';
 export { parseJavaProperties } from './java-properties.js';
+export { JSON_NESTING_DEPTH_MAX } from './json/json-limits.js';
+export { parseLenientJson, type LenientJsonResult, type LenientJsonOptions } from './json/lenient-json.js';
+export { toFastjsonString, toFastjsonBuffer, type FastjsonWriteOptions } from './json/fastjson-writer.js';
+export { JsonNumberText } from './json/json-number-text.js';

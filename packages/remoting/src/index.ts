@@ -8,8 +8,8 @@ export { headerCodecOf, isKnownSerializeType } from './codec/header-codecs.js';
 export { JsonHeaderCodec, encodeJsonHeader, decodeJsonHeader } from './codec/header-json.js';
 export { RocketmqHeaderCodec, encodeRocketmqHeader, decodeRocketmqHeader, fitsRocketmqHeader } from './codec/header-rocketmq.js';
 export { MsgpackHeaderCodec, encodeMsgpackHeader, decodeMsgpackHeader } from './codec/header-msgpack.js';
-export { parseLenientJson, type LenientJsonResult, type LenientJsonOptions } from './codec/lenient-json.js';
-export { toFastjsonString, toFastjsonBuffer, type FastjsonWriteOptions } from './codec/fastjson-writer.js';
+export { parseLenientJson, type LenientJsonResult, type LenientJsonOptions } from '@apogee/common';
+export { toFastjsonString, toFastjsonBuffer, type FastjsonWriteOptions } from '@apogee/common';
 export { RequestCode, type RequestCodeName, type RequestCodeValue, requestCodeName, isKnownRequestCode } from './protocol/request-code.js';
 export { ResponseCode, type ResponseCodeName, type ResponseCodeValue, responseCodeName, isKnownResponseCode } from './protocol/response-code.js';
 export { type DecodedRequest, decodeRequestHeader, successResponse, errorResponse } from './processor-support.js';
@@ -44,4 +44,4 @@ export { ACCESS_KEY, SECRET_KEY, SIGNATURE, SECURITY_TOKEN, UNIQUE_MSG_QUERY_FLA
 export { type DataVersion, type TopicConfig, type QueueData, type BrokerData, type TopicRouteData, type ClusterInfo, dataVersionEquals, queueDataEquals } from './body/route-types.js';
 export { type RouteJsonOptions, type BodyReadResult, topicRouteDataToJson, clusterInfoToJson, topicListToJson, parseTopicRouteData, parseClusterInfo } from './body/route-json.js';
 export { type RegisterBrokerBody, type RegisterBodyResult, REGISTER_BODY_INFLATED_BYTES_MAX, decodeRegisterBrokerBody, encodeRegisterBrokerBody, readDataVersion } from './body/register-broker-body.js';
-export { JsonNumberText } from './codec/json-number-text.js';
+export { JsonNumberText } from '@apogee/common';

@@ -33,8 +33,7 @@ export const ROCKETMQ_HEADER_FIXED_BYTES = 21;
 /** An ext-field key's length is a Java short in the ROCKETMQ binary header. */
 export const EXT_KEY_BYTES_MAX = 0x7fff;
 
-/** Nesting depth the lenient JSON parser accepts; deeper input gets a result, not a stack overflow. */
-export const JSON_NESTING_DEPTH_MAX = 512;
+export { JSON_NESTING_DEPTH_MAX } from '@apogee/common';
 
 /** Remark text placed into a reason string is cut to this many characters. */
 export const REASON_EXCERPT_CHARS_MAX = 64;

@@ -26,8 +26,8 @@ export { CQ_UNIT_BYTES } from './consumequeue/consume-queue.js';
 export { INDEX_HEADER_BYTES, INDEX_SLOT_BYTES, INDEX_ENTRY_BYTES, indexFileBytes, indexKeyHash } from './index/index-file.js';
 export { ConfigFile } from './config/config-file.js';
 export type { ConfigCodec } from './config/config-file.js';
-export { toFastjsonPretty, parseLenientJson, JSON_DEPTH_MAX } from './config/fastjson.js';
-export type { FastjsonValue, JsonParseResult } from './config/fastjson.js';
+export { toFastjsonPretty } from './config/fastjson.js';
+export type { FastjsonValue } from './config/fastjson.js';
 export {
   CONFIG_FILE_NAMES,
   topicConfigCodec,

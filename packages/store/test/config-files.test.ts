@@ -8,10 +8,10 @@ import {
   defaultTopicConfig,
   delayOffsetCodec,
   openBrokerConfigFiles,
-  parseLenientJson,
   toFastjsonPretty,
   topicConfigCodec,
 } from '../src/index.js';
+import { parseLenientJson } from '@apogee/common';
 import { captureLogger, tempDir } from './helpers/store-fixture.js';
 
 const dataVersion = { counter: 3, stateVersion: 0, timestamp: 1_700_000_000_000 };
@@ -39,7 +39,8 @@ describe('fastjson-style JSON', () => {
   });
 
   it('rejects malformed input with a reason instead of throwing', () => {
-    for (const bad of ['', '{', '{"a":}', '{a b}', '[1,]', '{"a":1}x', '{"a":"\\q"}', '['.repeat(100)]) {
+    // (a single trailing comma is accepted, as fastjson accepts it; a double one is not)
+    for (const bad of ['', '{', '{"a":}', '{a b}', '[1,,2]', '{"a":1}x', '{"a":"\\q"}', '['.repeat(100)]) {
       const r = parseLenientJson(bad);
       expect(r.ok, bad).toBe(false);
       expect(!r.ok && r.reason.length).toBeGreaterThan(0);

@@ -2,8 +2,8 @@
 // (rocketmq-remoting.md §3.1.1-3.1.2). Total: a reason instead of an exception.
 
 import { inflateSync } from 'node:zlib';
-import { parseLenientJson } from '../codec/lenient-json.js';
-import { toFastjsonBuffer } from '../codec/fastjson-writer.js';
+import { parseLenientJson } from '@apogee/common';
+import { toFastjsonBuffer } from '@apogee/common';
 import type { DataVersion, TopicConfig } from './route-types.js';
 
 export const REGISTER_BODY_INFLATED_BYTES_MAX = 64 * 1024 * 1024;

@@ -4,8 +4,8 @@
 // unquoted numeric keys (0:...), which older Java and the Go client parse by hand
 // (rocketmq-remoting.md §3.1.4).
 
-import { toFastjsonString } from '../codec/fastjson-writer.js';
-import { parseLenientJson } from '../codec/lenient-json.js';
+import { toFastjsonString } from '@apogee/common';
+import { parseLenientJson } from '@apogee/common';
 import type { BrokerData, ClusterInfo, QueueData, TopicRouteData } from './route-types.js';
 
 export interface RouteJsonOptions {

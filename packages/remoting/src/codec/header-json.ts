@@ -14,10 +14,10 @@
 // ignored, and non-standard JSON (unquoted numeric keys such as {0:12}) is accepted.
 
 import { SerializeType, type LanguageName } from '../protocol/remoting-command.js';
-import { parseLenientJson } from './lenient-json.js';
-import { toFastjsonString } from './fastjson-writer.js';
+import { parseLenientJson } from '@apogee/common';
+import { toFastjsonString } from '@apogee/common';
 import { javaHashMapOrder } from './java-hash-map-order.js';
-import { JsonNumberText } from './json-number-text.js';
+import { JsonNumberText } from '@apogee/common';
 import {
   checkHeaderForEncode, excerpt, isInt32, isWritableExtValue, languageOfByte, languageOfName, setOwn,
   type HeaderCodec, type HeaderDecodeResult, type RemotingHeader,

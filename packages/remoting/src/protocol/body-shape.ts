@@ -2,7 +2,7 @@
 // reason string naming the path that was wrong. Used by the body codecs next to the headers.
 
 import type { MessageQueue } from '@apogee/common';
-import { parseLenientJson } from '../codec/lenient-json.js';
+import { parseLenientJson } from '@apogee/common';
 
 export type BodyResult<T> = { ok: true; value: T } | { ok: false; reason: string };
 export type JsonObject = Record<string, unknown>;

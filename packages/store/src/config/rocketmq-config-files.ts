@@ -2,7 +2,8 @@ import path from 'node:path';
 import type { Clock } from '@apogee/common';
 import type { StoreLogger } from '../util/store-logger.js';
 import { ConfigFile, type ConfigCodec } from './config-file.js';
-import { parseLenientJson, toFastjsonPretty, type FastjsonValue } from './fastjson.js';
+import { parseLenientJson } from '@apogee/common';
+import { toFastjsonPretty, type FastjsonValue } from './fastjson.js';
 
 // The broker's state files under <storePathRootDir>/config/ in the JSON shapes RocketMQ 5.x
 // writes (reference §22), so RocketMQ tooling can read them and Apogee can read RocketMQ's

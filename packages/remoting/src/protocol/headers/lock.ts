@@ -6,7 +6,7 @@
 
 import type { MessageQueue } from '@apogee/common';
 import { defineHeader, type HeaderValue } from '../header-def.js';
-import { toFastjsonBuffer } from '../../codec/fastjson-writer.js';
+import { toFastjsonBuffer } from '@apogee/common';
 import {
   arrayMember, boolMember, isReason, messageQueueList, parseBodyObject, stringMember, type BodyResult,
 } from '../body-shape.js';

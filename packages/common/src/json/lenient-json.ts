@@ -12,7 +12,7 @@
 //
 // Total: any input gets a result; nesting is capped at JSON_NESTING_DEPTH_MAX.
 
-import { JSON_NESTING_DEPTH_MAX } from '../limits.js';
+import { JSON_NESTING_DEPTH_MAX } from './json-limits.js';
 import { toFastjsonString } from './fastjson-writer.js';
 import { JsonNumberText } from './json-number-text.js';
 

@@ -8,8 +8,8 @@
 // what Java writes for Map<MessageQueue,..>). Option `unquotedNumericKeys` applies the unquoted
 // form to digit-only keys of plain objects too (route data for pre-4.9.4 and Go clients).
 
-import { InvalidArgumentError } from '@apogee/common';
-import { JSON_NESTING_DEPTH_MAX } from '../limits.js';
+import { InvalidArgumentError } from '../errors.js';
+import { JSON_NESTING_DEPTH_MAX } from './json-limits.js';
 import { JsonNumberText } from './json-number-text.js';
 
 export interface FastjsonWriteOptions {
