@@ -460,6 +460,11 @@ export class DefaultLitePullConsumer implements ConsumerMember {
         this.notifyPollers();
       } else if (result.pullStatus === 'OFFSET_ILLEGAL') {
         this.instance?.log.warn({ mq: state.mq, offset, nextBeginOffset: result.nextBeginOffset }, 'pull offset illegal');
+      } else if (state.cachedCount === 0 && result.nextBeginOffset > state.consumeOffset) {
+        // Nothing for the application (filtered out, or no new message) and nothing cached: the
+        // queue is consumed up to nextBeginOffset, so a commit moves past what the filter skipped.
+        // (Java's lite consumer leaves such a queue's offset where it was.)
+        state.consumeOffset = result.nextBeginOffset;
       }
       state.pullOffset = result.nextBeginOffset;
       return 0;
