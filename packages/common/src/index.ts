@@ -174,3 +174,4 @@ export { JSON_NESTING_DEPTH_MAX } from './json/json-limits.js';
 export { parseLenientJson, type LenientJsonResult, type LenientJsonOptions } from './json/lenient-json.js';
 export { toFastjsonString, toFastjsonBuffer, type FastjsonWriteOptions } from './json/fastjson-writer.js';
 export { JsonNumberText } from './json/json-number-text.js';
+export { type DataVersion, type TopicConfig, dataVersionEquals, nextDataVersion } from './topic-config.js';

@@ -1,22 +1,8 @@
 // Route-table objects as the NameServer keeps and sends them. Field names are the JSON names
 // Java emits (rocketmq-remoting.md §3.5); optional ones are omitted when absent.
 
-export interface DataVersion {
-  counter: number;
-  stateVersion: number;
-  timestamp: number;
-}
-
-export interface TopicConfig {
-  topicName: string;
-  readQueueNums: number;
-  writeQueueNums: number;
-  perm: number;
-  topicFilterType: 'SINGLE_TAG' | 'MULTI_TAG';
-  topicSysFlag: number;
-  order: boolean;
-  attributes: Record<string, string>;
-}
+export type { DataVersion, TopicConfig } from '@apogee/common';
+export { dataVersionEquals } from '@apogee/common';
 
 export interface QueueData {
   brokerName: string;
@@ -45,11 +31,6 @@ export interface TopicRouteData {
 export interface ClusterInfo {
   brokerAddrTable: Map<string, BrokerData>;
   clusterAddrTable: Map<string, string[]>;
-}
-
-export function dataVersionEquals(a: DataVersion | undefined, b: DataVersion | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b;
-  return a.counter === b.counter && a.stateVersion === b.stateVersion && a.timestamp === b.timestamp;
 }
 
 export function queueDataEquals(a: QueueData, b: QueueData): boolean {

@@ -1,8 +1,7 @@
 import path from 'node:path';
-import type { Clock } from '@apogee/common';
 import type { StoreLogger } from '../util/store-logger.js';
 import { ConfigFile, type ConfigCodec } from './config-file.js';
-import { parseLenientJson } from '@apogee/common';
+import { parseLenientJson, type DataVersion, type TopicConfig } from '@apogee/common';
 import { toFastjsonPretty, type FastjsonValue } from './fastjson.js';
 
 // The broker's state files under <storePathRootDir>/config/ in the JSON shapes RocketMQ 5.x
@@ -11,26 +10,8 @@ import { toFastjsonPretty, type FastjsonValue } from './fastjson.js';
 // on-disk forms. Decoders are lenient: missing fields take RocketMQ's defaults, unknown fields
 // are ignored, integer map keys may be quoted or not.
 
-export interface DataVersion {
-  counter: number;
-  stateVersion: number;
-  timestamp: number;
-}
-
-export function nextDataVersion(v: DataVersion, clock: Clock): DataVersion {
-  return { counter: v.counter + 1, stateVersion: v.stateVersion, timestamp: clock.nowMs() };
-}
-
-export interface TopicConfig {
-  topicName: string;
-  readQueueNums: number;
-  writeQueueNums: number;
-  perm: number;
-  topicFilterType: 'SINGLE_TAG' | 'MULTI_TAG';
-  topicSysFlag: number;
-  order: boolean;
-  attributes: Record<string, string>;
-}
+export type { DataVersion, TopicConfig } from '@apogee/common';
+export { nextDataVersion } from '@apogee/common';
 
 export interface TopicConfigTable {
   dataVersion: DataVersion;
