@@ -28,3 +28,8 @@ export { type PullResult, type PullStatus, type PullRequestSpec, pullMessage, pu
 export { DefaultMQAdminExt, type AdminOptions, type CreateTopicOptions, type QueryResult } from './admin/default-mq-admin-ext.js';
 export { newTopicConfig, ADMIN_TOPIC_QUEUE_NUMS_DEFAULT } from './admin/topic-config.js';
 export { type SubscriptionGroupConfig } from './api/admin-api.js';
+export { DefaultMQPushConsumer, LOCK_RENEW_INTERVAL_MS } from './consumer/default-mq-push-consumer.js';
+export { type PushConsumerOptions, type ResolvedPushOptions, resolvePushOptions, effectiveMaxReconsumeTimes } from './consumer/push-options.js';
+export { type MessageListenerConcurrently, type MessageListenerOrderly, type ConsumeConcurrentlyStatus, type ConsumeOrderlyStatus, type ConsumeConcurrentlyContext, type ConsumeOrderlyContext } from './consumer/message-listener.js';
+export { ProcessQueue, REBALANCE_LOCK_MAX_LIVE_TIME_MS } from './consumer/process-queue.js';
+export { retryCopyOf } from './consumer/send-back.js';
