@@ -195,4 +195,4 @@ export async function mqadmin(version: JavaPeerVersion, runDir: string, namesrvA
  * Port slots (src/ports.ts: peerPorts) of the interop test files; 0..2 belong to the harness's own
  * smoke test and golden capture.
  */
-export const INTEROP_PORT_SLOTS = { reference: 3, apogee: 4, mqadmin: 5, kill9: 6, kill9Reference: 7 } as const;
+export const INTEROP_PORT_SLOTS = { reference: 3, apogee: 4, mqadmin: 5, kill9: 6, kill9Reference: 7, mqadminReference: 8 } as const;

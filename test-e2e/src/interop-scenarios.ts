@@ -423,6 +423,16 @@ export async function newGroupFromLastOffset(ctx: ScenarioContext): Promise<void
 
 export type Scenario = (ctx: ScenarioContext) => Promise<void>;
 
+/**
+ * Runs one scenario for several clients at once (they use distinct topics and groups) and fails
+ * with every failure, each labelled; used by the control file to stay within its time budget.
+ */
+export async function runSideBySide(runs: ReadonlyArray<{ label: string; run: () => Promise<void> }>): Promise<void> {
+  const results = await Promise.allSettled(runs.map((r) => r.run()));
+  const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [`${runs[i]?.label ?? i}: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`] : []));
+  if (failures.length > 0) throw new Error(failures.join('\n\n'));
+}
+
 /** What interop-reference and interop-apogee run with each client version (default JSON headers). */
 export const INTEROP_SCENARIOS: Readonly<Record<string, Scenario>> = {
   sendModesAndTagFilter, clusteringShare, broadcasting, orderedPerOrderId, retryThenDlq, resumeFromCommittedOffset, newGroupFromLastOffset,

@@ -1,14 +1,15 @@
 // The control for the interop suite: every interop scenario against the REAL Apache RocketMQ
-// 5.3.3 NameServer + Broker (Maven jars), with the 4.9.8 and the 5.3.3 Java client. If this file
-// fails, the programs or the expectations are wrong, not Apogee. Port slot 3.
+// 5.3.3 NameServer + Broker (Maven jars), with the 4.9.8 and the 5.3.3 Java client (and 5.3.3 with
+// ROCKETMQ binary headers), the clients of one scenario side by side. If this file fails, the
+// programs or the expectations are wrong, not Apogee. (The mqadmin and kill -9 controls live in
+// interop-mqadmin.test.ts and kill9-broker.test.ts.) Port slot 3.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, inject, it } from 'vitest';
-import { mqadminFacts } from '../src/interop-mqadmin-scenario.js';
 import { JavaProgram } from '../src/java-program.js';
 import { INTEROP_PORT_SLOTS, ROCKETMQ_SERIALIZE_JVM_ARG, compileInteropPrograms } from '../src/interop-programs.js';
-import { BINARY_HEADER_SCENARIOS, INTEROP_SCENARIOS, type ClusterUnderTest, type ScenarioContext } from '../src/interop-scenarios.js';
+import { BINARY_HEADER_SCENARIOS, INTEROP_SCENARIOS, runSideBySide, type ClusterUnderTest, type ScenarioContext } from '../src/interop-scenarios.js';
 import { JAVA_PEER_VERSIONS, JAVA_WORK_DIR, peerPorts, startJavaBroker, startJavaNamesrv, type JavaBroker, type JavaNamesrv } from '../src/index.js';
 
 const availability = inject('javaPeers');
@@ -52,32 +53,16 @@ describe.skipIf(!availability.ok)('interop control: scenarios against Apache Roc
     };
   };
 
-  it('mqadmin 5.3.3: clusterList, topicList, topicRoute, updateTopic, topicStatus, consumerProgress, queryMsgById, queryMsgByKey', async ({ onTestFailed }) => {
-    onTestFailed(() => {
-      hasFailed = true;
+  for (const [name, scenario] of Object.entries(INTEROP_SCENARIOS)) {
+    const withBinary = name in BINARY_HEADER_SCENARIOS;
+    it(`${name}: clients ${JAVA_PEER_VERSIONS.join(', ')}${withBinary ? ', 5.3.3 with ROCKETMQ headers' : ''}`, async ({ onTestFailed }) => {
+      onTestFailed(() => {
+        hasFailed = true;
+      });
+      await runSideBySide([
+        ...JAVA_PEER_VERSIONS.map((version) => ({ label: `client ${version}`, run: () => scenario(context(version)) })),
+        ...(withBinary ? [{ label: 'client 5.3.3, ROCKETMQ headers', run: () => scenario(context('5.3.3', [ROCKETMQ_SERIALIZE_JVM_ARG], 'bin')) }] : []),
+      ]);
     });
-    await mqadminFacts(context('5.3.3'));
-  });
-
-  describe.each(JAVA_PEER_VERSIONS)('client %s', (version) => {
-    for (const [name, scenario] of Object.entries(INTEROP_SCENARIOS)) {
-      it(name, async ({ onTestFailed }) => {
-        onTestFailed(() => {
-          hasFailed = true;
-        });
-        await scenario(context(version));
-      });
-    }
-  });
-
-  describe('client 5.3.3 with ROCKETMQ binary headers', () => {
-    for (const [name, scenario] of Object.entries(BINARY_HEADER_SCENARIOS)) {
-      it(name, async ({ onTestFailed }) => {
-        onTestFailed(() => {
-          hasFailed = true;
-        });
-        await scenario(context('5.3.3', [ROCKETMQ_SERIALIZE_JVM_ARG], 'bin'));
-      });
-    }
-  });
+  }
 });
