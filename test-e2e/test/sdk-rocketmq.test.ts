@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
-  DefaultLitePullConsumer, DefaultMQAdminExt, DefaultMQProducer, MQClientError, SelectMessageQueueByHash, javaHashCode,
+  DefaultLitePullConsumer, DefaultMQAdminExt, DefaultMQProducer, DefaultMQPushConsumer, MQClientError, SelectMessageQueueByHash, javaHashCode,
 } from '../../packages/client/src/index.js';
 import { Message, type MessageExt, type MessageQueue } from '../../packages/common/src/index.js';
 import { SerializeType } from '../../packages/remoting/src/index.js';
@@ -175,6 +175,68 @@ describe.skipIf(!availability.ok)('Apogee SDK against Apache RocketMQ 5.3.3', ()
     const err = await second.seek(mq0, 10_000).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MQClientError);
     await second.shutdown();
+  });
+
+  it('push consumer: concurrently with a retry through the broker and the DLQ; orderly in queue order under a broker lock', async ({ onTestFailed }) => {
+    onTestFailed(failed);
+    const a = await admin();
+    const topic = unique('SdkPush');
+    await createTopic(a, topic, 2);
+    const p = await producer();
+    const group = unique('cg');
+    const pushOptions = { ...options(), pollNameServerIntervalMs: 500, persistConsumerOffsetIntervalMs: 200 };
+    const seen: Array<[string, string, string, number]> = [];
+    const c = track(new DefaultMQPushConsumer({ ...pushOptions, consumerGroup: group, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', maxReconsumeTimes: 1 }));
+    c.subscribe(topic, '*');
+    c.registerMessageListener({
+      consumeMessage: (msgs, ctx) => {
+        const m = msgs[0]!;
+        seen.push([m.body.toString(), m.msgId, m.topic, m.reconsumeTimes]);
+        ctx.delayLevelWhenNextConsume = 1;
+        if (m.body.toString() === 'ok') return 'CONSUME_SUCCESS';
+        if (m.body.toString() === 'retry-once') return m.reconsumeTimes === 0 ? 'RECONSUME_LATER' : 'CONSUME_SUCCESS';
+        return 'RECONSUME_LATER';
+      },
+    });
+    await c.start();
+    const ok = await p.send(new Message(topic, 'ok'));
+    const once = await p.send(new Message(topic, 'retry-once'));
+    const doomed = await p.send(new Message(topic, 'doomed'));
+    await waitUntil(() => seen.length >= 5, 40_000);
+    const view = (body: string): unknown[] => seen.filter((x) => x[0] === body).map((x) => [x[1], x[2], x[3]]);
+    expect(view('ok')).toEqual([[ok.msgId, topic, 0]]);
+    expect(view('retry-once')).toEqual([[once.msgId, topic, 0], [once.msgId, topic, 1]]);
+    expect(view('doomed')).toEqual([[doomed.msgId, topic, 0], [doomed.msgId, topic, 1]]);
+    await waitUntil(async () => (await a.examineTopicRouteInfo(`%DLQ%${group}`).catch(() => undefined)) !== undefined, 20_000);
+    const dead = await a.queryMessageByUniqKey(`%DLQ%${group}`, doomed.msgId);
+    expect(dead.body.toString()).toBe('doomed');
+    await c.shutdown();
+
+    // a fresh topic: a new group on a young queue starts at offset 0 whatever consumeFromWhere says
+    const orderlyTopic = unique('SdkOrderly');
+    await createTopic(a, orderlyTopic, 2);
+    const orderlyGroup = unique('og');
+    const order: string[] = [];
+    let suspended = false;
+    const o = track(new DefaultMQPushConsumer({ ...pushOptions, consumerGroup: orderlyGroup, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', suspendCurrentQueueTimeMillis: 100 }));
+    o.subscribe(orderlyTopic, '*');
+    o.registerMessageListenerOrderly({
+      consumeMessage: (msgs) => {
+        const body = msgs[0]!.body.toString();
+        order.push(body);
+        if (body === 'o2' && !suspended) {
+          suspended = true;
+          return 'SUSPEND_CURRENT_QUEUE_A_MOMENT';
+        }
+        return 'SUCCESS';
+      },
+    });
+    await o.start();
+    await waitUntil(() => o.assignment().filter((q) => q.topic === orderlyTopic).length === 2, 20_000);
+    for (let i = 0; i < 5; i++) await p.sendWithSelector(new Message(orderlyTopic, `o${i}`), new SelectMessageQueueByHash(), 'same-key');
+    await waitUntil(() => order.length >= 6, 20_000);
+    expect(order).toEqual(['o0', 'o1', 'o2', 'o2', 'o3', 'o4']);
+    await o.shutdown();
   });
 
   it('admin: cluster info, routes, topic list, topic stats, consume stats, connections, query by key and unique key, broker config and runtime, delete topic', async ({ onTestFailed }) => {

@@ -19,7 +19,7 @@ import type { ConsumerMember } from '../factory/client-members.js';
 import type { ConsumerData } from '../factory/heartbeat-data.js';
 import { type MQClientInstance, getOrCreateMQClientInstance } from '../factory/mq-client-instance.js';
 import { mqKey } from '../message-queue.js';
-import { wrapNamespace } from '../namespace.js';
+import { withoutNamespace, wrapNamespace } from '../namespace.js';
 import { AllocateMessageQueueAveragely, type AllocateMessageQueueStrategy } from './allocate-strategies.js';
 import { ConsumeExecutor } from './consume-executor.js';
 import { ConsumeMessageConcurrentlyService } from './consume-concurrently-service.js';
@@ -68,6 +68,7 @@ export class DefaultMQPushConsumer implements ConsumerMember {
   private readonly subscriptions = new Map<string, string>();
   private readonly queues = new Map<string, QueueEntry>();
   private lockTimer: NodeJS.Timeout | undefined;
+  private readonly pendingRefreshes = new Set<Promise<void>>();
   private isPaused = false;
   private state: State = 'created';
   private shutdownPromise: Promise<void> | undefined;
@@ -108,7 +109,10 @@ export class DefaultMQPushConsumer implements ConsumerMember {
     if (this.rebalanceImpl !== undefined) {
       const wire = wrapNamespace(this.clientConfig.namespace, topic);
       this.rebalanceImpl.subscriptionInner.set(wire, buildSubscriptionData(wire, subExpression, this.clientConfig.clock.nowMs()));
-      void this.refreshAfterSubscriptionChange();
+      const refresh = this.refreshAfterSubscriptionChange()
+        .catch((err: unknown) => this.instance?.log.warn({ err, topic }, 'refresh after subscribe failed'))
+        .finally(() => this.pendingRefreshes.delete(refresh));
+      this.pendingRefreshes.add(refresh);
     }
   }
 
@@ -134,9 +138,9 @@ export class DefaultMQPushConsumer implements ConsumerMember {
     this.isPaused = false;
   }
 
-  /** The queues this consumer owns now. */
+  /** The queues this consumer owns now (topics without namespace; retry-topic queues included). */
   assignment(): MessageQueue[] {
-    return [...this.queues.values()].map((e) => e.mq);
+    return [...this.queues.values()].map((e) => ({ ...e.mq, topic: withoutNamespace(this.clientConfig.namespace, e.mq.topic) }));
   }
 
   async start(): Promise<void> {
@@ -207,7 +211,11 @@ export class DefaultMQPushConsumer implements ConsumerMember {
 
   async persistConsumerOffset(): Promise<void> {
     if (this.state !== 'running' || this.offsetStoreImpl === undefined) return;
-    await this.offsetStoreImpl.persistAll(this.assignment());
+    await this.offsetStoreImpl.persistAll(this.ownedQueues());
+  }
+
+  private ownedQueues(): MessageQueue[] {
+    return [...this.queues.values()].map((e) => e.mq);
   }
 
   async consumeOffsets(topic: string): Promise<Array<{ mq: MessageQueue; offset: number }>> {
@@ -406,10 +414,11 @@ export class DefaultMQPushConsumer implements ConsumerMember {
     clearTimeout(this.lockTimer);
     const entries = [...this.queues.values()];
     for (const entry of entries) clearTimeout(entry.timer);
+    await Promise.allSettled([...this.pendingRefreshes]);
     await this.executor.shutdown();
     const instance = this.instance;
     if (!wasRunning || instance === undefined) return;
-    await this.offsetStoreImpl?.persistAll(this.assignment(), { sync: true });
+    await this.offsetStoreImpl?.persistAll(this.ownedQueues(), { sync: true });
     if (this.isOrderly && this.options.messageModel === 'CLUSTERING') await this.locks?.unlockAll();
     for (const entry of entries) entry.pq.isDropped = true;
     await instance.unregisterConsumer(this.groupName);

@@ -5,7 +5,7 @@
 // Timers (§7.6): route refresh first after 10 ms then every pollNameServerIntervalMs (30 s);
 // heartbeat first after 1 s then every heartbeatBrokerIntervalMs (30 s); consumer offset persist
 // first after 10 s (or one period, if shorter) then every persistConsumerOffsetIntervalMs (5 s); rebalance every 20 s and at
-// once on NOTIFY_CONSUMER_IDS_CHANGED. Routes are also fetched on demand (first send, subscribe).
+// once on NOTIFY_CONSUMER_IDS_CHANGED (every 1 s while a round did not settle). Routes are also fetched on demand (first send, subscribe).
 // Heartbeats go to every master, and to slaves too when the instance has consumers; the body
 // always lists CLIENT_INNER_PRODUCER. shutdown() unregisters every group from every broker.
 
@@ -25,6 +25,8 @@ import { limitQueueNums, publishQueuesOf, subscribeQueuesOf, topicRouteEquals } 
 
 /** Rebalance period (rocketmq.client.rebalance.waitInterval), ms. */
 export const REBALANCE_INTERVAL_MS = 20_000;
+/** [5.x] Rebalance period while the last round did not settle (rocketmq.client.rebalance.minInterval), ms. */
+export const REBALANCE_INTERVAL_MS_WHILE_UNBALANCED = 1_000;
 /** First consumer offset persist after start (Java: 10 s); a shorter persist period starts sooner. */
 export const PERSIST_INITIAL_DELAY_MS = 10_000;
 /** Groups of one kind one instance may hold. */
@@ -73,7 +75,9 @@ export class MQClientInstance {
     this.remoting = new ClientRemoting({ ...config, logger: this.log });
     registerClientProcessors(this);
     const log = this.log;
-    this.rebalanceTask = new PeriodicTask('rebalance', () => this.doRebalance(), { initialDelayMs: 0, periodMs: REBALANCE_INTERVAL_MS, log });
+    this.rebalanceTask = new PeriodicTask('rebalance', () => this.doRebalance(), {
+      initialDelayMs: 0, periodMs: REBALANCE_INTERVAL_MS, periodMsAfterFalse: REBALANCE_INTERVAL_MS_WHILE_UNBALANCED, log,
+    });
     this.tasks = [
       new PeriodicTask('route', () => this.updateTopicRouteInfoFromNameServerAll(), { initialDelayMs: 10, periodMs: config.pollNameServerIntervalMs, log }),
       new PeriodicTask('heartbeat', () => this.sendHeartbeatToAllBrokers(), { initialDelayMs: 1_000, periodMs: config.heartbeatBrokerIntervalMs, log }),

@@ -8,6 +8,8 @@ import type { Logger } from '@apogee/common';
 export interface PeriodicTaskOptions {
   readonly initialDelayMs: number;
   readonly periodMs: number;
+  /** When a run resolves `false`, the next one comes after this (shorter) delay instead, ms. */
+  readonly periodMsAfterFalse?: number;
   readonly log: Logger;
 }
 
@@ -56,15 +58,19 @@ export class PeriodicTask {
   private fire(): void {
     this.timer = undefined;
     if (this.isStopped || this.running !== undefined) return;
+    let isFalse = false;
     this.running = this.run()
-      .then(() => undefined)
+      .then((result) => {
+        isFalse = result === false;
+      })
       .catch((err: unknown) => this.options.log.warn({ err, task: this.name }, 'periodic task failed'))
       .finally(() => {
         this.running = undefined;
         if (this.isStopped) return;
         const again = this.isWakeupPending;
         this.isWakeupPending = false;
-        this.schedule(again ? 0 : this.options.periodMs);
+        const periodMs = isFalse && this.options.periodMsAfterFalse !== undefined ? this.options.periodMsAfterFalse : this.options.periodMs;
+        this.schedule(again ? 0 : periodMs);
       });
   }
 }
