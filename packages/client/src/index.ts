@@ -5,7 +5,7 @@ export { type RetryOptions, type RetryAttempt, RetryDeadlineError, retry, sleepM
 export { wrapNamespace, withoutNamespace, NAMESPACE_SEPARATOR } from './namespace.js';
 export { mqKey, compareMessageQueue, sameMessageQueue, copyMessageQueue, messageQueueToString } from './message-queue.js';
 export { MQClientInstance, getOrCreateMQClientInstance, type DefaultRouteOptions, type FindBrokerResult, REBALANCE_INTERVAL_MS } from './factory/mq-client-instance.js';
-export { type ProducerMember, type ConsumerMember } from './factory/client-members.js';
+export { type ProducerMember, type ConsumerMember, type ConsumerRunningInfo, type ProcessQueueInfo, type ConsumeMessageDirectlyResult, type CMResult } from './factory/client-members.js';
 export { type HeartbeatData, type ConsumerData, type ConsumeType, type MessageModel, type ConsumeFromWhere, encodeHeartbeatData } from './factory/heartbeat-data.js';
 export { publishQueuesOf, subscribeQueuesOf, limitQueueNums, topicRouteEquals } from './factory/topic-route.js';
 export { type SubscriptionData, type ExpressionType, SUB_ALL, EXPRESSION_TYPE_TAG, EXPRESSION_TYPE_SQL92, buildSubscriptionData, matchesSubscription } from './consumer/subscription-data.js';
@@ -27,7 +27,7 @@ export { computePullFromWhere, parseConsumeTimestamp } from './consumer/pull-fro
 export { type PullResult, type PullStatus, type PullRequestSpec, pullMessage, pullRequestCommand } from './api/pull-api.js';
 export { DefaultMQAdminExt, type AdminOptions, type CreateTopicOptions, type QueryResult } from './admin/default-mq-admin-ext.js';
 export { newTopicConfig, ADMIN_TOPIC_QUEUE_NUMS_DEFAULT } from './admin/topic-config.js';
-export { type SubscriptionGroupConfig } from './api/admin-api.js';
+export { type SubscriptionGroupConfig, type ConsumerRunningInfoView, type ConsumeMessageDirectlyAnswer } from './api/admin-api.js';
 export { DefaultMQPushConsumer, LOCK_RENEW_INTERVAL_MS } from './consumer/default-mq-push-consumer.js';
 export { type PushConsumerOptions, type ResolvedPushOptions, resolvePushOptions, effectiveMaxReconsumeTimes } from './consumer/push-options.js';
 export { type MessageListenerConcurrently, type MessageListenerOrderly, type ConsumeConcurrentlyStatus, type ConsumeOrderlyStatus, type ConsumeConcurrentlyContext, type ConsumeOrderlyContext } from './consumer/message-listener.js';

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, type TestContext } from 'vitest';
 import { Message } from '@apogee/common';
 import { RequestCode, ResponseCode } from '@apogee/remoting';
 import { randomId, waitFor } from '@apogee/remoting/testing';
-import { DefaultLitePullConsumer, DefaultMQAdminExt, DefaultMQProducer, MQBrokerError, MQClientError } from '../src/index.js';
+import { DefaultLitePullConsumer, DefaultMQAdminExt, DefaultMQProducer, DefaultMQPushConsumer, MQBrokerError, MQClientError } from '../src/index.js';
 import { Cluster } from './cluster.js';
 
 let cluster: Cluster | undefined;
@@ -140,5 +140,33 @@ describe('DefaultMQAdminExt, broker admin', () => {
     await requireBrokerCode(c, ctx, RequestCode.GET_BROKER_RUNTIME_INFO, 'GET_BROKER_RUNTIME_INFO');
     const runtime = await admin.fetchBrokerRuntimeStats(broker.brokerAddr);
     expect(runtime.has('brokerVersionDesc')).toBe(true);
+  });
+
+  it('asks a push consumer for its running info and has it consume a message directly (relayed by the broker)', async (ctx) => {
+    const { c, admin, producer } = await setup();
+    await requireBrokerCode(c, ctx, RequestCode.GET_CONSUMER_RUNNING_INFO, 'GET_CONSUMER_RUNNING_INFO');
+    const topic = `t-${randomId()}`;
+    await c.createTopic(topic, 2);
+    const group = `cg-${randomId()}`;
+    const seen: string[] = [];
+    const consumer = c.track(new DefaultMQPushConsumer({ ...c.clientOptions({ pollNameServerIntervalMs: 200 }), consumerGroup: group }));
+    consumer.subscribe(topic, 'TagA');
+    consumer.registerMessageListener({ consumeMessage: (msgs) => (seen.push(...msgs.map((m) => m.body.toString())), 'CONSUME_SUCCESS') });
+    await consumer.start();
+    await waitFor(() => consumer.assignment().filter((q) => q.topic === topic).length === 2, { timeoutMs: 10_000 });
+    const clientId = consumer.clientInstance!.clientId;
+    const info = await admin.getConsumerRunningInfo(group, clientId);
+    expect(info.properties.get('PROP_CONSUME_TYPE')).toBe('CONSUME_PASSIVELY');
+    expect(info.properties.get('PROP_CONSUMEORDERLY')).toBe('false');
+    expect(info.subscriptions.get(topic)).toBe('TagA');
+    expect(info.subscriptions.has(`%RETRY%${group}`)).toBe(true);
+    expect(info.mqTable.filter((e) => e.messageQueue.topic === topic).map((e) => e.messageQueue.queueId)).toEqual([0, 1]);
+
+    // a TagB message is filtered out of normal consumption, but can be pushed to the client directly
+    const sent = await producer.send(new Message(topic, 'direct', { tags: 'TagB' }));
+    await requireBrokerCode(c, ctx, RequestCode.CONSUME_MESSAGE_DIRECTLY, 'CONSUME_MESSAGE_DIRECTLY');
+    const answer = await admin.consumeMessageDirectly(group, clientId, topic, sent.offsetMsgId);
+    expect(answer).toMatchObject({ consumeResult: 'CR_SUCCESS', order: false, autoCommit: true });
+    expect(seen).toEqual(['direct']);
   });
 });

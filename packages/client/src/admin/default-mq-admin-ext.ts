@@ -6,7 +6,7 @@
 import { type MessageExt, type MessageQueue, MASTER_ID, decodeOffsetMessageId, formatSocketAddress, getRetryTopic } from '@apogee/common';
 import type { ClusterInfo, TopicConfig, TopicRouteData } from '@apogee/remoting';
 import {
-  type SubscriptionGroupConfig, createAndUpdateSubscriptionGroupConfig, createAndUpdateTopicConfig, deleteSubscriptionGroup,
+  type ConsumeMessageDirectlyAnswer, type ConsumerRunningInfoView, type SubscriptionGroupConfig, consumeMessageDirectly, createAndUpdateSubscriptionGroupConfig, getConsumerRunningInfo, createAndUpdateTopicConfig, deleteSubscriptionGroup,
   deleteTopicInBroker, getBrokerConfig, getBrokerRuntimeInfo, getConsumeStats, getConsumerConnectionList, getProducerConnectionList,
   getTopicConfig, getTopicStatsInfo, queryMessage, queryTopicConsumeByWho, updateBrokerConfig, viewMessageByOffset,
 } from '../api/admin-api.js';
@@ -181,6 +181,18 @@ export class DefaultMQAdminExt {
 
   examineProducerConnectionInfo(producerGroup: string, topic: string): Promise<ProducerConnection> {
     return this.onSomeMaster(topic, (addr) => getProducerConnectionList(this.running().remoting, addr, producerGroup, this.timeoutMs));
+  }
+
+  /** What the consumer client `clientId` of the group reports about itself (mqadmin consumerStatus). */
+  getConsumerRunningInfo(consumerGroup: string, clientId: string, jstack = false): Promise<ConsumerRunningInfoView> {
+    return this.onSomeMaster(getRetryTopic(consumerGroup), (addr) => getConsumerRunningInfo(this.running().remoting, addr, consumerGroup, clientId, jstack, this.timeoutMs));
+  }
+
+  /** Makes the client `clientId` of the group consume the message at `offsetMsgId` now. */
+  async consumeMessageDirectly(consumerGroup: string, clientId: string, topic: string, offsetMsgId: string): Promise<ConsumeMessageDirectlyAnswer> {
+    const id = decodeOffsetMessageId(offsetMsgId);
+    if (!id.ok) throw new MQClientError(`bad offset message id ${offsetMsgId}: ${id.reason}`);
+    return consumeMessageDirectly(this.running().remoting, formatSocketAddress(id.storeHost), consumerGroup, clientId, topic, offsetMsgId, this.timeoutMs);
   }
 
   createAndUpdateSubscriptionGroupConfig(brokerAddr: string, config: SubscriptionGroupConfig): Promise<void> {

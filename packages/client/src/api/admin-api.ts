@@ -5,9 +5,9 @@
 // QUERY_TOPIC_CONSUME_BY_WHO (300), GET_BROKER_CONFIG (26), UPDATE_BROKER_CONFIG (25),
 // GET_BROKER_RUNTIME_INFO (28), VIEW_MESSAGE_BY_ID (33), QUERY_MESSAGE (12).
 
-import { type MessageExt, decodeMessageRecords, parseJavaProperties, UNIQUE_MSG_QUERY_FLAG } from '@apogee/common';
+import { type MessageExt, type MessageQueue, decodeMessageRecords, parseJavaProperties, UNIQUE_MSG_QUERY_FLAG } from '@apogee/common';
 import {
-  CreateTopicRequestHeader, DeleteSubscriptionGroupRequestHeader, DeleteTopicRequestHeader, GetConsumeStatsRequestHeader,
+  ConsumeMessageDirectlyResultRequestHeader, CreateTopicRequestHeader, DeleteSubscriptionGroupRequestHeader, GetConsumerRunningInfoRequestHeader, isReason, messageQueueOf, DeleteTopicRequestHeader, GetConsumeStatsRequestHeader,
   GetConsumerConnectionListRequestHeader, GetProducerConnectionListRequestHeader, GetTopicConfigRequestHeader,
   GetTopicStatsInfoRequestHeader, QueryMessageRequestHeader, QueryMessageResponseHeader, QueryTopicConsumeByWhoRequestHeader,
   RequestCode, ResponseCode, type TopicConfig, ViewMessageRequestHeader, createRequestCommand, toFastjsonBuffer,
@@ -16,6 +16,7 @@ import {
   type ConsumeStats, type ConsumerConnection, type ProducerConnection, type TopicStatsTable, parseConsumeStats, parseConsumerConnection,
   parseGroupList, parseJsonObject, parseKVTable, parseProducerConnection, parseTopicStatsTable,
 } from './admin-bodies.js';
+import { compareMessageQueue } from '../message-queue.js';
 import { ClientRemoting, readHeader } from './client-remoting.js';
 
 /** SubscriptionGroupConfig as the broker keeps it; unset fields take Java's defaults. */
@@ -149,6 +150,68 @@ export async function queryMessage(remoting: ClientRemoting, addr: string, spec:
   const header = readHeader(QueryMessageResponseHeader, response, addr, RequestCode.QUERY_MESSAGE);
   const messages = decodeMessageRecords(response.body ?? Buffer.alloc(0), { decompressBody: true, copyBody: true }).messages;
   return { indexLastUpdateTimestamp: header.indexLastUpdateTimestamp, messages };
+}
+
+export interface ConsumerRunningInfoView {
+  /** PROP_* and the consumer's settings. */
+  readonly properties: Map<string, string>;
+  /** topic -> subscription expression */
+  readonly subscriptions: Map<string, string>;
+  /** Owned queues with their ProcessQueueInfo fields (commitOffset, cachedMsgCount, locked...). */
+  readonly mqTable: Array<{ readonly messageQueue: MessageQueue; readonly info: Record<string, unknown> }>;
+}
+
+/** GET_CONSUMER_RUNNING_INFO through a broker, which relays it to the client `clientId`. */
+export async function getConsumerRunningInfo(remoting: ClientRemoting, addr: string, consumerGroup: string, clientId: string, jstackEnable: boolean, timeoutMs?: number): Promise<ConsumerRunningInfoView> {
+  const request = ClientRemoting.request(RequestCode.GET_CONSUMER_RUNNING_INFO, GetConsumerRunningInfoRequestHeader, { consumerGroup, clientId, jstackEnable });
+  const response = await remoting.invokeExpect(addr, request, timeoutMs);
+  const root = parseJsonObject(response.body, 'ConsumerRunningInfo', addr, RequestCode.GET_CONSUMER_RUNNING_INFO);
+  const properties = new Map(Object.entries(asRecord(root['properties'])).map(([k, v]) => [k, String(v)]));
+  const subscriptions = new Map<string, string>();
+  for (const sub of Array.isArray(root['subscriptionSet']) ? root['subscriptionSet'] : []) {
+    const s = asRecord(sub);
+    if (typeof s['topic'] === 'string') subscriptions.set(s['topic'], typeof s['subString'] === 'string' ? s['subString'] : '*');
+  }
+  const mqTable: ConsumerRunningInfoView['mqTable'] = [];
+  for (const [key, value] of Object.entries(asRecord(root['mqTable']))) {
+    let parsedKey: unknown;
+    try {
+      parsedKey = JSON.parse(key);
+    } catch {
+      continue;
+    }
+    const mq = messageQueueOf(parsedKey, 'mqTable key');
+    if (!isReason(mq)) mqTable.push({ messageQueue: mq, info: asRecord(value) });
+  }
+  mqTable.sort((a, b) => compareMessageQueue(a.messageQueue, b.messageQueue));
+  return { properties, subscriptions, mqTable };
+}
+
+export interface ConsumeMessageDirectlyAnswer {
+  readonly order: boolean;
+  readonly autoCommit: boolean;
+  /** CR_SUCCESS, CR_LATER, CR_ROLLBACK, CR_COMMIT, CR_THROW_EXCEPTION, CR_RETURN_NULL */
+  readonly consumeResult: string;
+  readonly remark: string;
+  readonly spentTimeMills: number;
+}
+
+/** CONSUME_MESSAGE_DIRECTLY: the broker attaches the message at `offsetMsgId` and relays it to `clientId`. */
+export async function consumeMessageDirectly(remoting: ClientRemoting, addr: string, consumerGroup: string, clientId: string, topic: string, offsetMsgId: string, timeoutMs?: number): Promise<ConsumeMessageDirectlyAnswer> {
+  const request = ClientRemoting.request(RequestCode.CONSUME_MESSAGE_DIRECTLY, ConsumeMessageDirectlyResultRequestHeader, { consumerGroup, clientId, msgId: offsetMsgId, topic });
+  const response = await remoting.invokeExpect(addr, request, timeoutMs);
+  const root = parseJsonObject(response.body, 'ConsumeMessageDirectlyResult', addr, RequestCode.CONSUME_MESSAGE_DIRECTLY);
+  return {
+    order: root['order'] === true,
+    autoCommit: root['autoCommit'] !== false,
+    consumeResult: typeof root['consumeResult'] === 'string' ? root['consumeResult'] : '',
+    remark: typeof root['remark'] === 'string' ? root['remark'] : '',
+    spentTimeMills: typeof root['spentTimeMills'] === 'number' ? root['spentTimeMills'] : 0,
+  };
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
 const FOUND_OR_NOT: ReadonlySet<number> = new Set([ResponseCode.SUCCESS, ResponseCode.QUERY_NOT_FOUND]);

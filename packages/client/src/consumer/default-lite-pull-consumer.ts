@@ -19,7 +19,7 @@ import { PullSysFlag, ResponseCode } from '@apogee/remoting';
 import { getMinOffset, searchOffset } from '../api/consumer-api.js';
 import { resolveClientConfig, type ResolvedClientConfig } from '../client-config.js';
 import { MQBrokerError, MQClientError } from '../errors.js';
-import type { ConsumerMember } from '../factory/client-members.js';
+import type { ConsumerMember, ConsumerRunningInfo, ProcessQueueInfo } from '../factory/client-members.js';
 import type { ConsumerData } from '../factory/heartbeat-data.js';
 import { type MQClientInstance, getOrCreateMQClientInstance } from '../factory/mq-client-instance.js';
 import { subscribeQueuesOf } from '../factory/topic-route.js';
@@ -324,6 +324,24 @@ export class DefaultLitePullConsumer implements ConsumerMember {
 
   async consumeOffsets(topic: string): Promise<Array<{ mq: MessageQueue; offset: number }>> {
     return (this.offsetStoreImpl?.offsets(topic) ?? []).map((e) => ({ mq: e.mq, offset: e.offset }));
+  }
+
+  async runningInfo(): Promise<ConsumerRunningInfo> {
+    const store = this.offsetStoreImpl;
+    const mqTable: Array<readonly [MessageQueue, ProcessQueueInfo]> = [];
+    for (const state of this.assigned.states()) {
+      const commitOffset = store === undefined ? -1 : await store.readOffset(state.mq, 'MEMORY_FIRST_THEN_STORE');
+      mqTable.push([state.mq, {
+        commitOffset, cachedMsgMinOffset: 0, cachedMsgMaxOffset: 0, cachedMsgCount: state.cachedCount,
+        cachedMsgSizeInMiB: Math.floor(state.cachedBytes / (1024 * 1024)), locked: false, lastLockTimestamp: 0,
+        droped: state.isDropped, lastPullTimestamp: 0,
+      }]);
+    }
+    return {
+      properties: { consumerGroup: this.consumerGroup, messageModel: this.options.messageModel, PROP_CONSUMEORDERLY: 'false', PROP_THREADPOOL_CORE_SIZE: '1' },
+      subscriptionSet: [...this.subscriptions.values()],
+      mqTable,
+    };
   }
 
   // --- internals ----------------------------------------------------------------------------

@@ -11,18 +11,18 @@
 
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_CONSUMER_GROUP, InvalidArgumentError, type MessageQueue, getRetryTopic, validateGroup } from '@apogee/common';
+import { DEFAULT_CONSUMER_GROUP, InvalidArgumentError, type MessageExt, type MessageQueue, getRetryTopic, validateGroup } from '@apogee/common';
 import { PullSysFlag, ResponseCode } from '@apogee/remoting';
 import { resolveClientConfig, type ResolvedClientConfig } from '../client-config.js';
 import { MQBrokerError, MQClientError } from '../errors.js';
-import type { ConsumerMember } from '../factory/client-members.js';
+import type { CMResult, ConsumeMessageDirectlyResult, ConsumerMember, ConsumerRunningInfo, ProcessQueueInfo } from '../factory/client-members.js';
 import type { ConsumerData } from '../factory/heartbeat-data.js';
 import { type MQClientInstance, getOrCreateMQClientInstance } from '../factory/mq-client-instance.js';
 import { mqKey } from '../message-queue.js';
 import { withoutNamespace, wrapNamespace } from '../namespace.js';
 import { AllocateMessageQueueAveragely, type AllocateMessageQueueStrategy } from './allocate-strategies.js';
 import { ConsumeExecutor } from './consume-executor.js';
-import { ConsumeMessageConcurrentlyService } from './consume-concurrently-service.js';
+import { ConsumeMessageConcurrentlyService, resetRetryAndNamespace } from './consume-concurrently-service.js';
 import { ConsumeMessageOrderlyService } from './consume-orderly-service.js';
 import { defaultConsumeTimestamp } from './lite-pull-options.js';
 import type { MessageListenerConcurrently, MessageListenerOrderly } from './message-listener.js';
@@ -70,6 +70,7 @@ export class DefaultMQPushConsumer implements ConsumerMember {
   private lockTimer: NodeJS.Timeout | undefined;
   private readonly pendingRefreshes = new Set<Promise<void>>();
   private isPaused = false;
+  private startTimestampMs = 0;
   private state: State = 'created';
   private shutdownPromise: Promise<void> | undefined;
 
@@ -168,6 +169,7 @@ export class DefaultMQPushConsumer implements ConsumerMember {
     if (!instance.registerConsumer(this)) throw new MQClientError(`The consumer group[${this.consumerGroup}] has been created before, specify another name please.`);
     this.instance = instance;
     this.state = 'running';
+    this.startTimestampMs = this.clientConfig.clock.nowMs();
     instance.start();
     await this.refreshAfterSubscriptionChange();
     if (this.isOrderly && clustering) this.scheduleLockRenewal(1_000);
@@ -220,6 +222,53 @@ export class DefaultMQPushConsumer implements ConsumerMember {
 
   async consumeOffsets(topic: string): Promise<Array<{ mq: MessageQueue; offset: number }>> {
     return this.offsetStoreImpl?.offsets(topic) ?? [];
+  }
+
+  async runningInfo(): Promise<ConsumerRunningInfo> {
+    const store = this.offsetStoreImpl;
+    const mqTable: Array<readonly [MessageQueue, ProcessQueueInfo]> = [];
+    for (const { mq, pq } of this.queues.values()) {
+      const commitOffset = store === undefined ? -1 : await store.readOffset(mq, 'MEMORY_FIRST_THEN_STORE');
+      mqTable.push([mq, pq.info(commitOffset)]);
+    }
+    return {
+      properties: {
+        consumerGroup: this.consumerGroup,
+        messageModel: this.options.messageModel,
+        consumeFromWhere: this.options.consumeFromWhere,
+        pullBatchSize: String(this.options.pullBatchSize),
+        consumeMessageBatchMaxSize: String(this.options.consumeMessageBatchMaxSize),
+        PROP_CONSUMEORDERLY: String(this.isOrderly),
+        PROP_THREADPOOL_CORE_SIZE: String(this.options.consumeConcurrencyMax),
+        PROP_CONSUMER_START_TIMESTAMP: String(this.startTimestampMs),
+      },
+      subscriptionSet: [...(this.rebalanceImpl?.subscriptionInner.values() ?? [])],
+      mqTable,
+    };
+  }
+
+  async consumeMessageDirectly(msg: MessageExt, brokerName: string | undefined): Promise<ConsumeMessageDirectlyResult> {
+    const mq = { topic: msg.topic, brokerName: brokerName ?? '', queueId: msg.queueId };
+    const startMs = Date.now();
+    resetRetryAndNamespace([msg], this.groupName, this.clientConfig.namespace);
+    const listener = this.listener;
+    let consumeResult: CMResult;
+    let remark = '';
+    try {
+      if (listener?.kind === 'orderly') {
+        const status = await listener.value.consumeMessage([msg], { messageQueue: mq, suspendCurrentQueueTimeMillis: -1 });
+        consumeResult = status === 'SUCCESS' ? 'CR_SUCCESS' : status === 'SUSPEND_CURRENT_QUEUE_A_MOMENT' ? 'CR_LATER' : 'CR_RETURN_NULL';
+      } else if (listener?.kind === 'concurrently') {
+        const status = await listener.value.consumeMessage([msg], { messageQueue: mq, delayLevelWhenNextConsume: 0, ackIndex: 0x7fff_ffff });
+        consumeResult = status === 'CONSUME_SUCCESS' ? 'CR_SUCCESS' : status === 'RECONSUME_LATER' ? 'CR_LATER' : 'CR_RETURN_NULL';
+      } else {
+        consumeResult = 'CR_RETURN_NULL';
+      }
+    } catch (err) {
+      consumeResult = 'CR_THROW_EXCEPTION';
+      remark = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    }
+    return { order: this.isOrderly, autoCommit: true, consumeResult, remark, spentTimeMills: Date.now() - startMs };
   }
 
   async resetOffset(topic: string, offsets: ReadonlyMap<string, { mq: MessageQueue; offset: number }>): Promise<void> {

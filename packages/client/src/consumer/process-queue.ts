@@ -4,7 +4,8 @@
 // Orderly consumption takes messages from the head into a "consuming" set and either commits
 // them or puts them back. Also holds the broker lock state of an orderly queue.
 
-import type { MessageExt } from '@apogee/common';
+import { type MessageExt, MiB } from '@apogee/common';
+import type { ProcessQueueInfo } from '../factory/client-members.js';
 
 /** A queue's broker lock counts as lost this long after it was last renewed (client side), ms. */
 export const REBALANCE_LOCK_MAX_LIVE_TIME_MS = 30_000;
@@ -93,6 +94,22 @@ export class ProcessQueue {
 
   isLockExpired(nowMs: number): boolean {
     return nowMs - this.lastLockTimestampMs > REBALANCE_LOCK_MAX_LIVE_TIME_MS;
+  }
+
+  /** ProcessQueueInfo for GET_CONSUMER_RUNNING_INFO. */
+  info(commitOffset: number): ProcessQueueInfo {
+    const first = this.msgMap.keys().next();
+    return {
+      commitOffset,
+      cachedMsgMinOffset: first.done === true ? 0 : first.value,
+      cachedMsgMaxOffset: this.msgMap.size === 0 ? 0 : this.queueOffsetMax,
+      cachedMsgCount: this.msgCount,
+      cachedMsgSizeInMiB: Math.floor(this.msgSizeBytes / MiB),
+      locked: this.isLocked,
+      lastLockTimestamp: this.lastLockTimestampMs,
+      droped: this.isDropped,
+      lastPullTimestamp: this.lastPullTimestampMs,
+    };
   }
 
   /** Forget everything held (the queue was dropped or re-seeked). */

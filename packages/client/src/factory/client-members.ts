@@ -3,6 +3,7 @@
 
 import type { MessageExt, MessageQueue } from '@apogee/common';
 import type { CheckTransactionStateRequestHeader } from '@apogee/remoting';
+import type { SubscriptionData } from '../consumer/subscription-data.js';
 import type { TopicPublishInfo } from '../producer/topic-publish-info.js';
 import type { ConsumerData } from './heartbeat-data.js';
 
@@ -36,4 +37,38 @@ export interface ConsumerMember {
   resetOffset?(topic: string, offsets: ReadonlyMap<string, { mq: MessageQueue; offset: number }>): Promise<void>;
   /** Offsets in use (GET_CONSUMER_STATUS_FROM_CLIENT). */
   consumeOffsets?(topic: string): Promise<Array<{ mq: MessageQueue; offset: number }>>;
+  /** What GET_CONSUMER_RUNNING_INFO reports (mqadmin consumerStatus). */
+  runningInfo?(): Promise<ConsumerRunningInfo>;
+  /** CONSUME_MESSAGE_DIRECTLY: hand this message to the listener now (push consumers). */
+  consumeMessageDirectly?(msg: MessageExt, brokerName: string | undefined): Promise<ConsumeMessageDirectlyResult>;
+}
+
+/** ProcessQueueInfo of one owned queue. */
+export interface ProcessQueueInfo {
+  readonly commitOffset: number;
+  readonly cachedMsgMinOffset: number;
+  readonly cachedMsgMaxOffset: number;
+  readonly cachedMsgCount: number;
+  readonly cachedMsgSizeInMiB: number;
+  readonly locked: boolean;
+  readonly lastLockTimestamp: number;
+  readonly droped: boolean; // Java's spelling
+  readonly lastPullTimestamp: number;
+}
+
+/** ConsumerRunningInfo (properties PROP_*, subscriptions, owned queues). */
+export interface ConsumerRunningInfo {
+  readonly properties: Record<string, string>;
+  readonly subscriptionSet: readonly SubscriptionData[];
+  readonly mqTable: ReadonlyArray<readonly [MessageQueue, ProcessQueueInfo]>;
+}
+
+export type CMResult = 'CR_SUCCESS' | 'CR_LATER' | 'CR_ROLLBACK' | 'CR_COMMIT' | 'CR_THROW_EXCEPTION' | 'CR_RETURN_NULL';
+
+export interface ConsumeMessageDirectlyResult {
+  readonly order: boolean;
+  readonly autoCommit: boolean;
+  readonly consumeResult: CMResult;
+  readonly remark: string;
+  readonly spentTimeMills: number;
 }

@@ -8,11 +8,12 @@
 
 import { MessageConst, decodeMessageRecords, type MessageQueue } from '@apogee/common';
 import {
-  CheckTransactionStateRequestHeader, GetConsumerStatusRequestHeader, NotifyConsumerIdsChangedRequestHeader, RequestCode,
+  CheckTransactionStateRequestHeader, ConsumeMessageDirectlyResultRequestHeader, GetConsumerRunningInfoRequestHeader, GetConsumerStatusRequestHeader, NotifyConsumerIdsChangedRequestHeader, RequestCode,
   ResetOffsetRequestHeader, ResponseCode, type RemotingCommand, type RequestContext, type RequestProcessor,
   asObject, createResponseCommand, decodeRequestHeader, isReason, messageQueueOf, parseBodyObject, successResponse, toFastjsonBuffer,
 } from '@apogee/remoting';
-import { mqKey } from '../message-queue.js';
+import { subscriptionDataJson } from '../consumer/subscription-data.js';
+import { copyMessageQueue, mqKey } from '../message-queue.js';
 import type { MQClientInstance } from './mq-client-instance.js';
 
 /** Queues one RESET_CONSUMER_CLIENT_OFFSET may name. */
@@ -29,6 +30,8 @@ export function registerClientProcessors(instance: MQClientInstance): void {
   remoting.registerProcessor(RequestCode.CHECK_TRANSACTION_STATE, processor((ctx, request) => checkTransactionState(instance, ctx, request)));
   remoting.registerProcessor(RequestCode.RESET_CONSUMER_CLIENT_OFFSET, processor((_ctx, request) => resetOffset(instance, request)));
   remoting.registerProcessor(RequestCode.GET_CONSUMER_STATUS_FROM_CLIENT, processor((_ctx, request) => consumerStatus(instance, request)));
+  remoting.registerProcessor(RequestCode.GET_CONSUMER_RUNNING_INFO, processor((_ctx, request) => consumerRunningInfo(instance, request)));
+  remoting.registerProcessor(RequestCode.CONSUME_MESSAGE_DIRECTLY, processor((_ctx, request) => consumeMessageDirectly(instance, request)));
 }
 
 function processor(fn: (ctx: RequestContext, request: RemotingCommand) => Promise<RemotingCommand | null> | RemotingCommand | null): RequestProcessor {
@@ -88,4 +91,39 @@ async function consumerStatus(instance: MQClientInstance, request: RemotingComma
   const entries = await consumer.consumeOffsets(header.header.topic);
   const messageQueueTable = new Map<MessageQueue, number>(entries.map((e) => [{ brokerName: e.mq.brokerName, queueId: e.mq.queueId, topic: e.mq.topic }, e.offset]));
   return successResponse(request, toFastjsonBuffer({ consumerTable: {}, messageQueueTable }));
+}
+
+/** ConsumerRunningInfo JSON as Java writes it (MessageQueue object keys in mqTable). */
+async function consumerRunningInfo(instance: MQClientInstance, request: RemotingCommand): Promise<RemotingCommand> {
+  const header = decodeRequestHeader(GetConsumerRunningInfoRequestHeader, request);
+  if (!header.ok) return header.response;
+  const consumer = instance.consumer(header.header.consumerGroup);
+  if (consumer?.runningInfo === undefined) {
+    return createResponseCommand(request, ResponseCode.SYSTEM_ERROR, `The Consumer Group <${header.header.consumerGroup}> not exist in this consumer`);
+  }
+  const info = await consumer.runningInfo();
+  const properties = {
+    ...info.properties,
+    PROP_NAMESERVER_ADDR: instance.remoting.namesrvAddrList.join(';'),
+    PROP_CONSUME_TYPE: consumer.consumerData().consumeType,
+    PROP_CLIENT_VERSION: 'V5_3_3',
+  };
+  const mqTable = new Map(info.mqTable.map(([mq, pq]) => [copyMessageQueue(mq), { ...pq, transactionMsgCount: 0, transactionMsgMaxOffset: 0, transactionMsgMinOffset: 0, tryUnlockTimes: 0, lastConsumeTimestamp: 0 }]));
+  const statusTable: Record<string, unknown> = {};
+  for (const sub of info.subscriptionSet) statusTable[sub.topic] = { consumeFailedMsgs: 0, consumeFailedTPS: 0, consumeOKTPS: 0, consumeRT: 0, pullRT: 0, pullTPS: 0 };
+  const body = toFastjsonBuffer({ mqTable, properties, statusTable, subscriptionSet: info.subscriptionSet.map(subscriptionDataJson), userConsumerInfo: {} });
+  return successResponse(request, body);
+}
+
+async function consumeMessageDirectly(instance: MQClientInstance, request: RemotingCommand): Promise<RemotingCommand> {
+  const header = decodeRequestHeader(ConsumeMessageDirectlyResultRequestHeader, request);
+  if (!header.ok) return header.response;
+  const consumer = instance.consumer(header.header.consumerGroup);
+  if (consumer?.consumeMessageDirectly === undefined) {
+    return createResponseCommand(request, ResponseCode.SYSTEM_ERROR, `The Consumer Group <${header.header.consumerGroup}> not exist in this consumer`);
+  }
+  const [msg] = decodeMessageRecords(request.body ?? Buffer.alloc(0), { decompressBody: true, copyBody: true }).messages;
+  if (msg === undefined) return createResponseCommand(request, ResponseCode.SYSTEM_ERROR, 'no message in the request body');
+  const result = await consumer.consumeMessageDirectly(msg, header.header.brokerName);
+  return successResponse(request, toFastjsonBuffer(result));
 }
