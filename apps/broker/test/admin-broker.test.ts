@@ -146,5 +146,11 @@ describe('VIEW_BROKER_STATS_DATA (315)', () => {
 
     const missing = await call(client, b.addr, RequestCode.VIEW_BROKER_STATS_DATA, { statsName: 'TOPIC_PUT_NUMS', statsKey: 'never' });
     expect([missing.code, missing.remark]).toEqual([ResponseCode.SYSTEM_ERROR, 'The stats <TOPIC_PUT_NUMS> <never> not exist']);
+
+    // deleting the topic forgets its counters
+    expect((await call(client, b.addr, RequestCode.DELETE_TOPIC_IN_BROKER, { topic })).code).toBe(ResponseCode.SUCCESS);
+    for (const [statsName, statsKey] of [['TOPIC_PUT_NUMS', topic], ['GROUP_GET_NUMS', `${topic}@${group}`]] as const) {
+      expect((await call(client, b.addr, RequestCode.VIEW_BROKER_STATS_DATA, { statsName, statsKey })).code).toBe(ResponseCode.SYSTEM_ERROR);
+    }
   });
 });

@@ -63,6 +63,12 @@ class StatsTable {
     item.add(amount);
   }
 
+  /** Drops the items whose key matches (a deleted topic or group), so dead keys do not fill the table. */
+  removeWhere(matches: (key: string) => boolean): void {
+    for (const key of [...this.items.keys()]) if (matches(key)) this.items.delete(key);
+    this.isFullLogged = false;
+  }
+
   sample(nowMs: number, isHour: boolean, isDay: boolean): void {
     for (const item of this.items.values()) {
       item.sampleMinute(nowMs);
@@ -137,6 +143,17 @@ export class BrokerStats {
     if (isSystemTopic(topic)) return;
     this.gets.total += count;
     this.table('BROKER_GET_NUMS').add(this.options.clusterName(), count, nowMs);
+  }
+
+  /** A topic was deleted: forget its put and get items (RocketMQ's onTopicDeleted). */
+  onTopicDeleted(topic: string): void {
+    this.table('TOPIC_PUT_NUMS').removeWhere((key) => key === topic);
+    this.table('GROUP_GET_NUMS').removeWhere((key) => key.startsWith(`${topic}@`));
+  }
+
+  /** A subscription group was deleted: forget its get items (RocketMQ's onGroupDeleted). */
+  onGroupDeleted(group: string): void {
+    this.table('GROUP_GET_NUMS').removeWhere((key) => key.endsWith(`@${group}`));
   }
 
   /** The item VIEW_BROKER_STATS_DATA shows, or undefined when nothing was counted under that key. */

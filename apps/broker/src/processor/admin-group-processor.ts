@@ -30,6 +30,8 @@ export interface AdminGroupDeps {
   readonly offsets: ConsumerOffsetManager;
   readonly consumers: ConsumerManager;
   readonly producers: ProducerManager;
+  /** forgets a deleted group's traffic counters */
+  readonly onGroupDeleted: (group: string) => void;
   readonly log: Logger;
 }
 
@@ -78,6 +80,7 @@ export class AdminGroupProcessor implements RequestProcessor {
     const { groupName, cleanOffset, removeOffset } = decoded.header;
     const existed = this.deps.groups.deleteSubscriptionGroupConfig(groupName);
     const removedKeys = cleanOffset || removeOffset === true ? this.deps.offsets.removeOffset(groupName) : 0;
+    this.deps.onGroupDeleted(groupName);
     this.deps.log.info({ group: groupName, existed, removedKeys, caller: ctx.channel.remoteAddress }, 'subscription group deleted by admin');
     return successResponse(request);
   }

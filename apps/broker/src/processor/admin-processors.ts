@@ -83,9 +83,12 @@ export class AdminProcessors implements Lifecycle {
     const offsets = host.consumerOffsetManager;
     const consumers = host.consumerManager;
     this.topic = new AdminTopicProcessor({
-      config, topics, offsets, consumers, store, topicPutTps: (t) => this.stats.tpsTopicPutNums(t), registerBrokerAll, brokerAddr, log,
+      config, topics, offsets, consumers, store, topicPutTps: (t) => this.stats.tpsTopicPutNums(t), onTopicDeleted: (t) => this.stats.onTopicDeleted(t),
+      registerBrokerAll, brokerAddr, log,
     });
-    this.group = new AdminGroupProcessor({ groups: host.subscriptionGroupManager, offsets, consumers, producers: host.producerManager, log });
+    this.group = new AdminGroupProcessor({
+      groups: host.subscriptionGroupManager, offsets, consumers, producers: host.producerManager, onGroupDeleted: (g) => this.stats.onGroupDeleted(g), log,
+    });
     this.offset = new AdminOffsetProcessor({
       config, isSlave: () => host.messageStoreConfig.brokerRole === 'SLAVE', topics, groups: host.subscriptionGroupManager, offsets, consumers,
       store, consumeTps: (g, t) => this.stats.tpsGroupGetNums(g, t), clientCalls, delayOffsets: () => dataPath?.schedule.encodeDelayOffsets(),

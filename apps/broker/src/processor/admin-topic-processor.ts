@@ -36,6 +36,8 @@ export interface AdminTopicDeps {
   readonly consumers: ConsumerManager;
   readonly store: AdminStore;
   readonly topicPutTps: (topic: string) => number;
+  /** forgets a deleted topic's traffic counters */
+  readonly onTopicDeleted: (topic: string) => void;
   /** registers with every NameServer now and resolves when done */
   readonly registerBrokerAll: () => Promise<unknown>;
   readonly brokerAddr: () => string;
@@ -119,6 +121,7 @@ export class AdminTopicProcessor implements RequestProcessor {
     const groups = [...this.deps.offsets.whichGroupByTopic(topic)];
     for (const group of groups) this.deps.offsets.removeConsumerOffset(topic, group);
     this.deps.store.deleteTopic(topic);
+    this.deps.onTopicDeleted(topic);
     this.deps.log.info({ topic, hadConfig, offsetGroups: groups.length, caller: ctx.channel.remoteAddress }, 'topic deleted by admin');
     return successResponse(request);
   }
