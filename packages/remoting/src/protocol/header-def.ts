@@ -22,11 +22,13 @@
 
 import { InvalidArgumentError } from '@apogee/common';
 
-export type FieldKind = 'string' | 'int' | 'long' | 'bool' | 'enum';
+export type FieldKind = 'string' | 'int' | 'long' | 'longSaturating' | 'bool' | 'enum';
 export type FieldPresence = 'required' | 'optional' | 'default';
 
 const INT32_MIN = -0x8000_0000;
 const INT32_MAX = 0x7fff_ffff;
+const INT64_MAX = 0x7fff_ffff_ffff_ffffn;
+const INT64_MIN = -0x8000_0000_0000_0000n;
 const DECIMAL = /^[-+]?\d+$/;
 const TRUE_TEXT = /^true$/i;
 const FALSE_TEXT = /^false$/i;
@@ -70,6 +72,12 @@ export const field = {
   string: (): FieldDef<string, 'optional'> => new FieldDef<string, 'optional'>('string', 'optional', undefined, undefined),
   int: (): FieldDef<number, 'optional'> => new FieldDef<number, 'optional'>('int', 'optional', undefined, undefined),
   long: (): FieldDef<number, 'optional'> => new FieldDef<number, 'optional'>('long', 'optional', undefined, undefined),
+  /**
+   * A Java long that callers use with Long.MIN_VALUE / Long.MAX_VALUE as "unbounded" (e.g. the
+   * time range of a key query: mqadmin sends endTimestamp 9223372036854775807). Any int64 outside
+   * the safe-integer range reads as -/+Number.MAX_SAFE_INTEGER instead of failing the header.
+   */
+  longSaturating: (): FieldDef<number, 'optional'> => new FieldDef<number, 'optional'>('longSaturating', 'optional', undefined, undefined),
   bool: (): FieldDef<boolean, 'optional'> => new FieldDef<boolean, 'optional'>('bool', 'optional', undefined, undefined),
   enumOf: <const V extends readonly string[]>(values: V): FieldDef<V[number], 'optional'> =>
     new FieldDef<V[number], 'optional'>('enum', 'optional', undefined, values),
@@ -183,6 +191,14 @@ function parseFieldText(kind: FieldKind, enumValues: readonly string[] | undefin
       const n = Number(text);
       return Number.isSafeInteger(n) ? n : undefined;
     }
+    case 'longSaturating': {
+      if (!DECIMAL.test(text)) return undefined;
+      const n = Number(text);
+      if (Number.isSafeInteger(n)) return n;
+      const big = BigInt(text);
+      if (big > INT64_MAX || big < INT64_MIN) return undefined;
+      return big > 0n ? Number.MAX_SAFE_INTEGER : -Number.MAX_SAFE_INTEGER;
+    }
     case 'bool':
       if (TRUE_TEXT.test(text)) return true;
       return FALSE_TEXT.test(text) ? false : undefined;
@@ -198,6 +214,7 @@ function formatFieldValue(kind: FieldKind, enumValues: readonly string[] | undef
     case 'int':
       return typeof value === 'number' && Number.isInteger(value) && value >= INT32_MIN && value <= INT32_MAX ? String(value) : undefined;
     case 'long':
+    case 'longSaturating':
       return typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : undefined;
     case 'bool':
       return typeof value === 'boolean' ? String(value) : undefined;

@@ -33,7 +33,7 @@ export function fieldArb(def: FieldDef<unknown, FieldPresence>): fc.Arbitrary<un
   switch (def.kind) {
     case 'string': return fc.string({ unit: 'binary', maxLength: 30 });
     case 'int': return fc.integer({ min: -0x8000_0000, max: 0x7fff_ffff });
-    case 'long': return fc.maxSafeInteger();
+    case 'long': case 'longSaturating': return fc.maxSafeInteger();
     case 'bool': return fc.boolean();
     case 'enum': return fc.constantFrom(...(def.enumValues ?? []));
   }

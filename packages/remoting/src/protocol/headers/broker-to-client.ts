@@ -22,7 +22,7 @@ export const ResetOffsetRequestHeader = defineHeader('ResetOffsetRequestHeader',
   topic: field.string().required(),
   queueId: field.int().default(-1), // [5.x] -1 = every queue
   offset: field.long().optional(), // [5.x] explicit target offset
-  timestamp: field.long().required(), // ms; -1 = to the max offset
+  timestamp: field.longSaturating().required(), // ms; -1 = to the max offset
   isForce: field.bool().required(), // the wire name keeps Java's "is"
   ...TOPIC_REQUEST_FIELDS,
 });

@@ -10,8 +10,8 @@ export const QueryMessageRequestHeader = defineHeader('QueryMessageRequestHeader
   topic: field.string().required(),
   key: field.string().required(), // a KEYS entry, or a UNIQ_KEY when _UNIQUE_KEY_QUERY is true
   maxNum: field.int().required(),
-  beginTimestamp: field.long().required(), // ms, store time
-  endTimestamp: field.long().required(), // ms, store time
+  beginTimestamp: field.longSaturating().required(), // ms, store time (Long.MIN_VALUE allowed)
+  endTimestamp: field.longSaturating().required(), // ms, store time (mqadmin sends Long.MAX_VALUE)
   // Raw ext field (MixAll.UNIQUE_MSG_QUERY_FLAG) the client adds beside the header.
   _UNIQUE_KEY_QUERY: field.bool().optional(),
   ...TOPIC_REQUEST_FIELDS,

@@ -34,7 +34,7 @@ export type GetMinOffsetResponseHeader = HeaderValue<typeof GetMinOffsetResponse
 export const SearchOffsetRequestHeader = defineHeader('SearchOffsetRequestHeader', {
   topic: field.string().required(),
   queueId: field.int().required(),
-  timestamp: field.long().required(), // ms, store time
+  timestamp: field.longSaturating().required(), // ms, store time
   boundaryType: field.enumOf(['LOWER', 'UPPER']).optional(), // [5.x] absent = LOWER
   ...TOPIC_REQUEST_FIELDS,
 });
