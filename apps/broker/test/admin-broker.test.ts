@@ -3,7 +3,7 @@
 // keys only), VIEW_BROKER_STATS_DATA (315, what statsAll reads), with a manual clock.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock, parseJavaProperties } from '@apogee/common';
+import { ManualClock, PermName, parseJavaProperties } from '@apogee/common';
 import { type RemotingClient, type RemotingCommand, RequestCode, ResponseCode, createRequestCommand, parseLenientJson } from '@apogee/remoting';
 import { randomId } from '@apogee/remoting/testing';
 import { adminProcessorsOf } from '../src/processor/admin-processors.js';
@@ -116,6 +116,8 @@ describe('broker config', () => {
     expect(res.code).toBe(ResponseCode.SUCCESS);
     expect(b.broker.brokerConfig.brokerPermission).toBe(4);
     expect(b.broker.namesrvRegistration.registrationCount).toBeGreaterThan(before);
+    // the NameServer took the topic table again: every queue is now read-only in the routes
+    expect(namesrv.routes.pickupTopicRouteData('TBW102')?.queueDatas[0]?.perm).toBe(PermName.PERM_READ);
   });
 });
 

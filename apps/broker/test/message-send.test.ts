@@ -52,6 +52,9 @@ describe('send and read back', () => {
     expect(first.properties.get(MessageConst.PROPERTY_TAGS)).toBe('TagA');
     expect(first.properties.get(MessageConst.PROPERTY_KEYS)).toBe('k1 k2');
     expect(first.properties.get(MessageConst.PROPERTY_CLUSTER)).toBe(b.broker.brokerConfig.brokerClusterName);
+    // what a 5.3.3 broker stores on every message (seen in the interop runs)
+    expect(first.properties.get(MessageConst.PROPERTY_MSG_REGION)).toBe('DefaultRegion');
+    expect(first.properties.get(MessageConst.PROPERTY_TRACE_SWITCH)).toBe('true');
     expect(first.properties.get(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX)).toBe(v2.extFields?.['transactionId']);
     expect(first.offsetMsgId).toBe(v2.extFields?.['msgId']);
     expect(first.storeHost).toEqual({ host: '127.0.0.1', port: b.broker.listenPort });

@@ -31,6 +31,8 @@ export interface AdminBrokerDeps {
   /** everything runtime-info.ts needs, taken at the time of the request */
   readonly runtimeSource: () => RuntimeInfoSource;
   readonly registerBrokerAll: () => Promise<unknown>;
+  /** new topic-table data version, so the NameServer re-reads the (perm-masked) topics */
+  readonly bumpTopicDataVersion: () => void;
   readonly log: Logger;
 }
 
@@ -71,6 +73,7 @@ export class AdminBrokerProcessor implements RequestProcessor {
     this.deps.configVersion.next();
     this.deps.log.info({ changed: Object.fromEntries(update.changed), caller: ctx.channel.remoteAddress }, 'broker config updated by admin');
     if (update.changed.has('brokerPermission') && update.config.brokerPermission !== current.brokerPermission) {
+      this.deps.bumpTopicDataVersion();
       await this.deps.registerBrokerAll().catch((err: unknown) => this.deps.log.warn({ err }, 'registration after brokerPermission change failed'));
     }
     return successResponse(request);

@@ -99,7 +99,8 @@ export class AdminProcessors implements Lifecycle {
     });
     this.broker = new AdminBrokerProcessor({
       config, storeConfig: host.messageStoreConfig, replaceConfig: capabilities.replaceBrokerConfig, configVersion: this.configVersion,
-      stats: this.stats, runtimeSource: () => this.runtimeSource(), registerBrokerAll, log,
+      stats: this.stats, runtimeSource: () => this.runtimeSource(), registerBrokerAll,
+      bumpTopicDataVersion: () => void host.topicConfigManager.bumpDataVersion(), log,
     });
   }
 

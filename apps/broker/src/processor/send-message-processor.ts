@@ -84,6 +84,8 @@ export class SendMessageProcessor implements RequestProcessor {
       storeHost: this.deps.storeHost.get(),
       reconsumeTimes: header.reconsumeTimes ?? 0,
       clusterName: settings.brokerClusterName,
+      regionId: settings.regionId,
+      traceOn: settings.traceOn,
     };
     const body = request.body ?? Buffer.alloc(0);
     return header.batch === true

@@ -2,7 +2,8 @@
 // sendBatchMessage do (reference §3.2.1 step 4, §4.6):
 //   - properties from the header's properties string, POP_CK removed (a client may not set it);
 //   - UNIQ_KEY created when the message has none;
-//   - CLUSTER = the broker's cluster name;
+//   - CLUSTER = the broker's cluster name, MSG_REGION = regionId, TRACE_ON = traceOn (what a
+//     5.3.3 broker stores on every message, seen in interop runs);
 //   - sysFlag from the header, plus MULTI_TAGS_FLAG when the topic's filter type is MULTI_TAG.
 // A batch body holds one record per message; each is stored as its own message with its own
 // properties, plus the batch-level properties (WAIT, ...) except the batch's own UNIQ_KEY: an
@@ -25,6 +26,8 @@ export interface SendEnvelope {
   readonly storeHost: SocketAddress;
   readonly reconsumeTimes: number;
   readonly clusterName: string;
+  readonly regionId: string;
+  readonly traceOn: boolean;
 }
 
 /** The header's properties as a map, without the properties a producer may not set. */
@@ -39,11 +42,13 @@ export function storedSysFlag(headerSysFlag: number, topicFilterType: string): n
   return topicFilterType === 'MULTI_TAG' ? headerSysFlag | MessageSysFlag.MULTI_TAGS_FLAG : headerSysFlag;
 }
 
-/** One message. `properties` is taken over (UNIQ_KEY and CLUSTER are added to it). */
+/** One message. `properties` is taken over (UNIQ_KEY, CLUSTER, MSG_REGION and TRACE_ON are added to it). */
 export function buildMessageInner(envelope: SendEnvelope, flag: number, body: Buffer, properties: Map<string, string>): MessageInner {
   const uniqKey = properties.get(UNIQ_KEY);
   if (uniqKey === undefined || uniqKey === '') properties.set(UNIQ_KEY, createUniqueMessageId());
   properties.set(MessageConst.PROPERTY_CLUSTER, envelope.clusterName);
+  properties.set(MessageConst.PROPERTY_MSG_REGION, envelope.regionId);
+  properties.set(MessageConst.PROPERTY_TRACE_SWITCH, String(envelope.traceOn));
   return {
     topic: envelope.topic,
     queueId: envelope.queueId,

@@ -64,6 +64,15 @@ export class TopicConfigManager {
     return this.version.current;
   }
 
+  /**
+   * Moves the data version on without changing a topic, so that the NameServer takes the topic
+   * table again at the next registration (RocketMQ does this when brokerPermission changes: the
+   * registered perms are masked by it).
+   */
+  bumpDataVersion(): DataVersion {
+    return this.version.next();
+  }
+
   get size(): number {
     return this.table.size;
   }
