@@ -3,17 +3,16 @@
 // This is the reference for what the SDK expects of a broker; packages/client's own tests run the
 // same features against an in-process Apogee cluster. Port slot 12 (see src/ports.ts).
 //
-// The SDK is imported from its source: test-e2e's package.json does not list @apogee/client yet.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   DefaultLitePullConsumer, DefaultMQAdminExt, DefaultMQProducer, DefaultMQPushConsumer, MQClientError, SelectMessageQueueByHash, javaHashCode,
-} from '../../packages/client/src/index.js';
-import { Message, type MessageExt, type MessageQueue } from '../../packages/common/src/index.js';
-import { SerializeType } from '../../packages/remoting/src/index.js';
-import { quietLogger } from '../../packages/remoting/src/testing/index.js';
+} from '@apogee/client';
+import { Message, type MessageExt, type MessageQueue } from '@apogee/common';
+import { SerializeType } from '@apogee/remoting';
+import { quietLogger } from '@apogee/remoting/testing';
 import { JAVA_WORK_DIR, peerPorts, startJavaBroker, startJavaNamesrv, type JavaBroker, type JavaNamesrv } from '../src/index.js';
 
 const availability = inject('javaPeers');
