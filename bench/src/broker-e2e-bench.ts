@@ -7,13 +7,11 @@
 // Env: APOGEE_BENCH_SECONDS (default 10), APOGEE_BENCH_INFLIGHT (64), APOGEE_BENCH_BODY_BYTES (1024),
 //      APOGEE_BENCH_REFERENCE=0 to skip the RocketMQ reference.
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { RemotingClient, SerializeType } from '@apogee/remoting';
-import { checkJavaPrerequisites, peerPorts, startJavaBroker, startJavaNamesrv } from '@apogee/test-e2e';
+import { startApogee, startRocketmq, type Target } from './e2e/targets.js';
 import { brokerAddrOf, consume, produce, type ConsumeFigures, type ProduceFigures } from './e2e/wire-load.js';
 
 const seconds = Number(process.env.APOGEE_BENCH_SECONDS ?? 10);
@@ -22,54 +20,6 @@ const bodyBytes = Number(process.env.APOGEE_BENCH_BODY_BYTES ?? 1024);
 const withReference = process.env.APOGEE_BENCH_REFERENCE !== '0';
 const QUEUES = 4;
 const BENCH_PORT_SLOT = 45;
-
-interface Target {
-  name: string;
-  namesrvAddr: string;
-  stop(): Promise<void>;
-}
-
-async function startApogee(dataDir: string): Promise<Target> {
-  const cli = fileURLToPath(new URL('../../apps/standalone/src/cli.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--conditions=@apogee/source', '--import', 'tsx', cli], {
-    env: { ...process.env, APOGEE_DATA_DIR: dataDir, APOGEE_NAMESRV_PORT: '0', APOGEE_BROKER_PORT: '0', APOGEE_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const namesrvAddr = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`Apogee did not start:\n${out}`)), 30_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /NameServer\s+(\S+:\d+)/.exec(out);
-      if (m !== null && out.includes('broker')) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`Apogee exited with ${code}:\n${out}`)));
-  });
-  return { name: 'Apogee', namesrvAddr, stop: () => stopChild(child) };
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
-async function startRocketmq(dataDir: string): Promise<Target | string> {
-  const pre = await checkJavaPrerequisites();
-  if (!pre.ok) return `Apache RocketMQ reference skipped: ${pre.missing.join(', ')} not found`;
-  const ports = peerPorts(BENCH_PORT_SLOT);
-  const namesrv = await startJavaNamesrv({ version: '5.3.3', port: ports.namesrvPort, dir: join(dataDir, 'namesrv') });
-  const broker = await startJavaBroker({
-    version: '5.3.3', namesrvAddr: namesrv.addr, listenPort: ports.brokerPort, storeDir: join(dataDir, 'broker'),
-    extraProps: { mappedFileSizeCommitLog: 1024 * 1024 * 1024, flushDiskType: 'ASYNC_FLUSH', autoCreateTopicEnable: true },
-  });
-  return { name: 'RocketMQ 5.3.3', namesrvAddr: namesrv.addr, stop: async () => { await broker.stop(); await namesrv.stop(); } };
-}
 
 async function run(target: Target): Promise<{ produce: ProduceFigures; consume: ConsumeFigures }> {
   const client = new RemotingClient({ serializeType: SerializeType.ROCKETMQ });
@@ -119,7 +69,7 @@ async function main(): Promise<void> {
       await apogee.stop();
     }
     if (withReference) {
-      const rocketmq = await startRocketmq(join(dir, 'rocketmq'));
+      const rocketmq = await startRocketmq(join(dir, 'rocketmq'), BENCH_PORT_SLOT);
       if (typeof rocketmq === 'string') notes.push(rocketmq);
       else {
         try {
