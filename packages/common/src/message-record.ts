@@ -26,7 +26,14 @@ import { InvalidArgumentError, assert } from './errors.js';
 import { crc32Masked } from './checksum.js';
 import { isInt32, writeInt64BE } from './int64.js';
 import { MessageSysFlag } from './message-sys-flag.js';
-import { type SocketAddress, IPV6_ADDRESS_BYTES, isIPv6Host, isValidPort, writeHostAddress } from './socket-address.js';
+import {
+  type SocketAddress,
+  IPV4_ADDRESS_BYTES,
+  IPV6_ADDRESS_BYTES,
+  isIPv6Host,
+  isValidPort,
+  writeHostAddress,
+} from './socket-address.js';
 
 export const MESSAGE_MAGIC_CODE_V1 = 0xdaa320a7 | 0; // -626843481
 export const MESSAGE_MAGIC_CODE_V2 = 0xdaa320ab | 0; // -626843477
@@ -44,6 +51,7 @@ export const RECORD_BORN_TIMESTAMP_POSITION = 40;
 export const RECORD_BORN_HOST_POSITION = 48;
 
 const IPV4_HOST_FIELD_BYTES = 8;
+const TWO_POW_32 = 4_294_967_296;
 const IPV6_HOST_FIELD_BYTES = IPV6_ADDRESS_BYTES + 4;
 /** Smallest record: IPv4 hosts, V1, empty body, topic and properties. */
 export const RECORD_FIXED_BYTES = 91;
@@ -77,6 +85,17 @@ export interface MessageRecordFields {
   properties: string;
   /** Computed as crc32(body) & 0x7FFFFFFF when absent. */
   bodyCRC?: number;
+  // Optional pre-computed forms, for a caller that encodes many records and keeps them (the
+  // store caches them per host and topic). Each must be exactly what the encoder would derive
+  // from the fields above; given, the encoder skips parsing and measuring.
+  /** The 4 or 16 address bytes of `bornHost.host`. */
+  bornHostAddress?: Uint8Array;
+  /** The 4 or 16 address bytes of `storeHost.host`. */
+  storeHostAddress?: Uint8Array;
+  /** The UTF-8 bytes of `topic`. */
+  topicUtf8?: Uint8Array;
+  /** Buffer.byteLength(properties, 'utf8'). */
+  propertiesBytes?: number;
 }
 
 /** Bytes of one host field for the given V6 bit. */
@@ -116,7 +135,10 @@ export function encodeMessageRecord(fields: MessageRecordFields): Buffer {
   return buf;
 }
 
-/** Like encodeMessageRecord, written at `offset` of `target`; returns the record's size. */
+/**
+ * Like encodeMessageRecord, written at `offset` of `target`; returns the record's size. Every
+ * check runs before the first byte is written, so a refused record leaves `target` untouched.
+ */
 export function encodeMessageRecordInto(target: Buffer, offset: number, fields: MessageRecordFields): number {
   const plan = planRecord(fields);
   if (!Number.isInteger(offset) || offset < 0 || offset + plan.totalSize > target.length) {
@@ -155,8 +177,12 @@ interface RecordPlan {
   sysFlag: number;
   topicBytes: number;
   propertiesBytes: number;
+  bornHostAddress: Uint8Array;
+  storeHostAddress: Uint8Array;
 }
 
+// Every check happens here, before a byte is written: a record is either written whole or
+// refused with nothing touched (the store reserves its space in the commit log first).
 function planRecord(fields: MessageRecordFields): RecordPlan {
   checkInt(fields.queueId, 'queueId');
   checkInt(fields.flag, 'flag');
@@ -165,64 +191,116 @@ function planRecord(fields: MessageRecordFields): RecordPlan {
   if (fields.bodyCRC !== undefined) checkInt(fields.bodyCRC, 'bodyCRC');
   checkPort(fields.bornHost, 'bornHost');
   checkPort(fields.storeHost, 'storeHost');
-  const topicBytes = Buffer.byteLength(fields.topic, 'utf8');
+  checkLong(fields.queueOffset, 'queueOffset');
+  checkLong(fields.physicalOffset, 'physicalOffset');
+  checkLong(fields.bornTimestamp, 'bornTimestamp');
+  checkLong(fields.storeTimestamp, 'storeTimestamp');
+  checkLong(fields.preparedTransactionOffset, 'preparedTransactionOffset');
+  const topicBytes = fields.topicUtf8 !== undefined ? fields.topicUtf8.length : Buffer.byteLength(fields.topic, 'utf8');
   if (topicBytes > RECORD_TOPIC_BYTES_MAX) {
     throw new InvalidArgumentError('topic', `topic is ${topicBytes} bytes, more than ${RECORD_TOPIC_BYTES_MAX}`);
   }
-  const propertiesBytes = Buffer.byteLength(fields.properties, 'utf8');
+  const propertiesBytes = fields.propertiesBytes ?? Buffer.byteLength(fields.properties, 'utf8');
   if (propertiesBytes > MAX_PROPERTIES_BYTES) {
     throw new InvalidArgumentError('properties', `properties are ${propertiesBytes} bytes, more than ${MAX_PROPERTIES_BYTES}`);
   }
+  const bornHostAddress = fields.bornHostAddress ?? parseHost(fields.bornHost, 'bornHost');
+  const storeHostAddress = fields.storeHostAddress ?? parseHost(fields.storeHost, 'storeHost');
+  checkAddressBytes(bornHostAddress, 'bornHostAddress');
+  checkAddressBytes(storeHostAddress, 'storeHostAddress');
   let sysFlag = fields.sysFlag & ~(MessageSysFlag.BORNHOST_V6_FLAG | MessageSysFlag.STOREHOSTADDRESS_V6_FLAG);
-  if (isIPv6Host(fields.bornHost.host)) sysFlag |= MessageSysFlag.BORNHOST_V6_FLAG;
-  if (isIPv6Host(fields.storeHost.host)) sysFlag |= MessageSysFlag.STOREHOSTADDRESS_V6_FLAG;
+  if (bornHostAddress.length === IPV6_ADDRESS_BYTES) sysFlag |= MessageSysFlag.BORNHOST_V6_FLAG;
+  if (storeHostAddress.length === IPV6_ADDRESS_BYTES) sysFlag |= MessageSysFlag.STOREHOSTADDRESS_V6_FLAG;
   const totalSize = messageRecordSize(fields.body.length, topicBytes, propertiesBytes, sysFlag);
   if (totalSize > RECORD_BYTES_MAX) {
     throw new InvalidArgumentError('body', `record would be ${totalSize} bytes, more than ${RECORD_BYTES_MAX}`);
   }
-  return { totalSize, sysFlag, topicBytes, propertiesBytes };
+  return { totalSize, sysFlag, topicBytes, propertiesBytes, bornHostAddress, storeHostAddress };
 }
 
+// Plain byte stores: the plan has checked every value and the buffer's room, and Buffer's
+// writeInt32BE would check them again per field (measurable at ~20 fields per record).
 function writeRecord(buf: Buffer, start: number, f: MessageRecordFields, plan: RecordPlan): void {
   const isV2 = plan.topicBytes > RECORD_V1_TOPIC_BYTES_MAX;
-  buf.writeInt32BE(plan.totalSize, start);
-  buf.writeInt32BE(isV2 ? MESSAGE_MAGIC_CODE_V2 : MESSAGE_MAGIC_CODE_V1, start + 4);
-  buf.writeInt32BE(f.bodyCRC ?? crc32Masked(f.body), start + 8);
-  buf.writeInt32BE(f.queueId, start + 12);
-  buf.writeInt32BE(f.flag, start + 16);
-  writeLong(buf, start + 20, f.queueOffset, 'queueOffset');
-  writeLong(buf, start + 28, f.physicalOffset, 'physicalOffset');
-  buf.writeInt32BE(plan.sysFlag, start + 36);
-  writeLong(buf, start + 40, f.bornTimestamp, 'bornTimestamp');
-  let pos = writeHost(buf, start + 48, f.bornHost, 'bornHost');
-  writeLong(buf, pos, f.storeTimestamp, 'storeTimestamp');
-  pos = writeHost(buf, pos + 8, f.storeHost, 'storeHost');
-  buf.writeInt32BE(f.reconsumeTimes, pos);
-  writeLong(buf, pos + 4, f.preparedTransactionOffset, 'preparedTransactionOffset');
+  putInt32(buf, start, plan.totalSize);
+  putInt32(buf, start + 4, isV2 ? MESSAGE_MAGIC_CODE_V2 : MESSAGE_MAGIC_CODE_V1);
+  putInt32(buf, start + 8, f.bodyCRC ?? crc32Masked(f.body));
+  putInt32(buf, start + 12, f.queueId);
+  putInt32(buf, start + 16, f.flag);
+  putInt64(buf, start + 20, f.queueOffset);
+  putInt64(buf, start + 28, f.physicalOffset);
+  putInt32(buf, start + 36, plan.sysFlag);
+  putInt64(buf, start + 40, f.bornTimestamp);
+  let pos = writeHost(buf, start + 48, f.bornHost, plan.bornHostAddress);
+  putInt64(buf, pos, f.storeTimestamp);
+  pos = writeHost(buf, pos + 8, f.storeHost, plan.storeHostAddress);
+  putInt32(buf, pos, f.reconsumeTimes);
+  putInt64(buf, pos + 4, f.preparedTransactionOffset);
   pos += 12;
-  buf.writeInt32BE(f.body.length, pos);
+  putInt32(buf, pos, f.body.length);
   pos += 4;
-  pos += f.body.copy(buf, pos);
-  if (isV2) buf.writeInt16BE(plan.topicBytes, pos);
-  else buf.writeInt8(plan.topicBytes, pos);
+  buf.set(f.body, pos);
+  pos += f.body.length;
+  if (isV2) {
+    buf[pos] = plan.topicBytes >>> 8;
+    buf[pos + 1] = plan.topicBytes & 0xff;
+  } else {
+    buf[pos] = plan.topicBytes;
+  }
   pos += isV2 ? 2 : 1;
-  pos += buf.write(f.topic, pos, plan.topicBytes, 'utf8');
-  buf.writeInt16BE(plan.propertiesBytes, pos);
+  if (f.topicUtf8 !== undefined) buf.set(f.topicUtf8, pos);
+  else buf.write(f.topic, pos, plan.topicBytes, 'utf8');
+  pos += plan.topicBytes;
+  buf[pos] = plan.propertiesBytes >>> 8;
+  buf[pos + 1] = plan.propertiesBytes & 0xff;
   pos += 2;
-  pos += buf.write(f.properties, pos, plan.propertiesBytes, 'utf8');
+  if (plan.propertiesBytes > 0) pos += buf.write(f.properties, pos, plan.propertiesBytes, 'utf8');
   assert(pos === start + plan.totalSize, `record encoding wrote ${pos - start} bytes, planned ${plan.totalSize}`);
 }
 
-function writeHost(buf: Buffer, pos: number, addr: SocketAddress, name: string): number {
-  const addressBytes = writeHostAddress(buf, pos, addr.host);
-  if (addressBytes === 0) throw new InvalidArgumentError(name, `${name} "${addr.host}" is not an IPv4 or IPv6 literal`);
-  buf.writeInt32BE(addr.port, pos + addressBytes);
-  return pos + addressBytes + 4;
+/** Address bytes and the port; returns the position after them. */
+function writeHost(buf: Buffer, pos: number, addr: SocketAddress, address: Uint8Array): number {
+  buf.set(address, pos);
+  putInt32(buf, pos + address.length, addr.port);
+  return pos + address.length + 4;
+}
+
+function putInt32(buf: Buffer, pos: number, value: number): void {
+  buf[pos] = value >>> 24;
+  buf[pos + 1] = (value >>> 16) & 0xff;
+  buf[pos + 2] = (value >>> 8) & 0xff;
+  buf[pos + 3] = value & 0xff;
+}
+
+/** A safe integer as a big-endian two's-complement int64 (same bytes as int64.ts writeInt64BE). */
+function putInt64(buf: Buffer, pos: number, value: number): void {
+  const high = Math.floor(value / TWO_POW_32);
+  putInt32(buf, pos, high | 0);
+  putInt32(buf, pos + 4, (value - high * TWO_POW_32) >>> 0);
+}
+
+/** The address bytes of a host; a host that is not an IP literal is refused. */
+function parseHost(addr: SocketAddress, name: string): Uint8Array {
+  const address = Buffer.allocUnsafe(isIPv6Host(addr.host) ? IPV6_ADDRESS_BYTES : IPV4_ADDRESS_BYTES);
+  if (writeHostAddress(address, 0, addr.host) === 0) {
+    throw new InvalidArgumentError(name, `${name} "${addr.host}" is not an IPv4 or IPv6 literal`);
+  }
+  return address;
+}
+
+function checkAddressBytes(address: Uint8Array, name: string): void {
+  if (address.length !== IPV4_ADDRESS_BYTES && address.length !== IPV6_ADDRESS_BYTES) {
+    throw new InvalidArgumentError(name, `${name} has ${address.length} bytes, expected 4 or 16`);
+  }
 }
 
 function writeLong(buf: Buffer, pos: number, value: number, name: string): void {
-  if (!Number.isSafeInteger(value)) throw new InvalidArgumentError(name, `${name} ${value} is not a safe integer`);
+  checkLong(value, name);
   writeInt64BE(buf, value, pos);
+}
+
+function checkLong(value: number, name: string): void {
+  if (!Number.isSafeInteger(value)) throw new InvalidArgumentError(name, `${name} ${value} is not a safe integer`);
 }
 
 function checkInt(value: number, name: string): void {

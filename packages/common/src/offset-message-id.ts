@@ -9,8 +9,8 @@
 // and the broker recovers the commit log offset from it.
 
 import { InvalidArgumentError } from './errors.js';
-import { bytesToUpperHex, upperHexToBytes } from './hex.js';
-import { readInt64BE, writeInt64BE } from './int64.js';
+import { upperHexToBytes } from './hex.js';
+import { readInt64BE } from './int64.js';
 import {
   type SocketAddress,
   IPV4_ADDRESS_BYTES,
@@ -32,8 +32,8 @@ export type OffsetMessageIdResult =
 /** Throws InvalidArgumentError when the host is not an IP literal or the offset is not a safe integer. */
 export function createOffsetMessageId(storeHost: SocketAddress, commitLogOffset: number): string {
   const addressBytes = isIPv6Host(storeHost.host) ? IPV6_ADDRESS_BYTES : IPV4_ADDRESS_BYTES;
-  const bytes = Buffer.allocUnsafe(addressBytes + 4 + 8);
-  if (writeHostAddress(bytes, 0, storeHost.host) === 0) {
+  const address = Buffer.allocUnsafe(addressBytes);
+  if (writeHostAddress(address, 0, storeHost.host) === 0) {
     throw new InvalidArgumentError('storeHost', `store host "${storeHost.host}" is not an IP literal`);
   }
   if (!isValidPort(storeHost.port)) {
@@ -42,9 +42,19 @@ export function createOffsetMessageId(storeHost: SocketAddress, commitLogOffset:
   if (!Number.isSafeInteger(commitLogOffset) || commitLogOffset < 0) {
     throw new InvalidArgumentError('commitLogOffset', `commit log offset ${commitLogOffset} is not a safe non-negative integer`);
   }
-  bytes.writeInt32BE(storeHost.port, addressBytes);
-  writeInt64BE(bytes, commitLogOffset, addressBytes + 4);
-  return bytesToUpperHex(bytes);
+  let id = '';
+  for (let i = 0; i < addressBytes; i++) id += HEX_BYTE[address[i]!]!;
+  return id + hex32(storeHost.port) + hex32(Math.floor(commitLogOffset / TWO_POW_32)) + hex32(commitLogOffset >>> 0);
+}
+
+// Uppercase hex by table: the broker makes one id per stored message (Buffer hex + toUpperCase
+// cost about three times as much).
+const TWO_POW_32 = 4_294_967_296;
+const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).toUpperCase().padStart(2, '0'));
+
+/** 8 uppercase hex chars of an unsigned 32-bit value. */
+function hex32(value: number): string {
+  return HEX_BYTE[value >>> 24]! + HEX_BYTE[(value >>> 16) & 0xff]! + HEX_BYTE[(value >>> 8) & 0xff]! + HEX_BYTE[value & 0xff]!;
 }
 
 /** Total: never throws. */

@@ -6,19 +6,17 @@ import { SegmentQueue } from '../segment/segment-queue.js';
 import type { SegmentFile } from '../segment/segment-file.js';
 import type { Clock } from '@apogee/common';
 import { errnoCode } from '../util/fd-io.js';
-import { writeInt64BE } from '@apogee/common';
 import type { StoreLogger } from '../util/store-logger.js';
 import { RunningFlag, type RunningFlags } from '../store/statuses.js';
-import type { AppendItem, AppendOutcome, AppendTicket } from './append-types.js';
-import {
-  BLANK_HEADER_BYTES,
-  BLANK_MAGIC_CODE,
-  POS_PHYSICAL_OFFSET,
-  POS_QUEUE_OFFSET,
-  POS_SYS_FLAG,
-  POS_TOTAL_SIZE,
-  storeTimestampPosition,
-} from './record-layout.js';
+import type { AppendItem, AppendOutcome, AppendWaiter, RecordsWriter } from './append-types.js';
+import { BLANK_HEADER_BYTES, BLANK_MAGIC_CODE } from './record-layout.js';
+import { AppendSlabs } from './append-slabs.js';
+import { WrittenWindow } from './written-window.js';
+
+interface WrittenRun {
+  offset: number;
+  data: Buffer;
+}
 
 // The CommitLog: every message of every topic, back to back, in segment files named by their
 // start offset (reference §2). Offsets are assigned synchronously when an append is accepted, so
@@ -50,6 +48,8 @@ export class CommitLog {
   private flushing: Promise<void> | undefined;
   private flushedStoreTs = 0;
   private isClosed = false;
+  private readonly slabs = new AppendSlabs();
+  private readonly window = new WrittenWindow();
   /** Counters for tests and benchmarks: writev batches and fdatasync rounds so far. */
   readonly stats = { writeBatches: 0, flushes: 0 };
   /** Called after bytes reach the page cache, with the new wroteOffset. */
@@ -118,39 +118,50 @@ export class CommitLog {
   }
 
   /**
-   * Accepts `record` (one or more whole records back to back, all of one queue) at the cursor.
-   * Patches QUEUEOFFSET (when `queueKey` is given), PHYSICALOFFSET and STORETIMESTAMP in place.
-   * Synchronous up to the returned ticket; `done` settles when the bytes are written (and flushed
-   * if the caller waits under SYNC_FLUSH).
+   * Accepts the records of `writer` (all of one queue) at the cursor: takes their commit-log
+   * offset and queue offsets (when `queueKey` is given) and has them encoded straight into the
+   * write buffer with those and `storeTimestamp`. Synchronous: on return the records have their
+   * place (the writer knows it); `waiter` is told when the bytes are written (and flushed if it
+   * waits under SYNC_FLUSH). If the writer throws, nothing is taken and the error is rethrown.
    */
-  append(
-    record: Buffer,
-    recordCount: number,
+  appendRecords(
+    writer: RecordsWriter,
     queueKey: string | undefined,
     storeTimestamp: number,
     waitFlush: boolean,
-  ): AppendTicket | RefusedAppend {
+    waiter: AppendWaiter,
+  ): RefusedAppend | undefined {
     assert(!this.isClosed, 'append on a closed commit log');
-    if (record.length > recordBytesMax(this.config)) return { refused: 'tooLarge' };
-    if (this.pendingBytes + record.length > PENDING_APPEND_BYTES_MAX) return { refused: 'pendingFull' };
-    this.fillSegmentEndIfNeeded(record.length);
+    const bytes = writer.totalBytes;
+    if (bytes > recordBytesMax(this.config)) return { refused: 'tooLarge' };
+    if (this.pendingBytes + bytes > PENDING_APPEND_BYTES_MAX) return { refused: 'pendingFull' };
+    this.fillSegmentEndIfNeeded(bytes);
     const wroteOffset = this.cursor;
     const queueOffset = queueKey === undefined ? 0 : (this.queueOffsetTable.get(queueKey) ?? 0);
-    patchRecords(record, recordCount, wroteOffset, queueKey === undefined ? undefined : queueOffset, storeTimestamp);
-    if (queueKey !== undefined) this.queueOffsetTable.set(queueKey, queueOffset + recordCount);
-    let settle!: (o: AppendOutcome) => void;
-    const done = new Promise<AppendOutcome>((resolve) => (settle = resolve));
+    const data = this.slabs.reserve(bytes, wroteOffset + bytes);
+    const dataStart = this.slabs.reservedAt;
+    try {
+      const wrote = writer.writeRecords(data, dataStart, wroteOffset, queueKey === undefined ? undefined : queueOffset, storeTimestamp);
+      assert(wrote === bytes, `records of ${bytes} bytes were encoded as ${wrote}`);
+    } catch (err) {
+      this.slabs.unreserve(data, dataStart, bytes);
+      throw err;
+    }
+    if (queueKey !== undefined) this.queueOffsetTable.set(queueKey, queueOffset + writer.recordCount);
     this.enqueue({
       offset: wroteOffset,
-      buffers: [record],
-      span: record.length,
+      data,
+      dataStart,
+      dataBytes: bytes,
+      holdsRecords: true,
+      span: bytes,
       storeTimestamp,
       queueKey,
       queueOffset,
       waitFlush,
-      settle,
+      waiter,
     });
-    return { wroteOffset, wroteBytes: record.length, queueOffset, storeTimestamp, done };
+    return undefined;
   }
 
   /**
@@ -170,8 +181,8 @@ export class CommitLog {
       return Promise.resolve(failed(`raw append at ${startOffset} but the commit log ends at ${this.cursor}`));
     }
     if (data.length === 0) return Promise.resolve({ kind: 'stored' });
-    let settle!: (o: AppendOutcome) => void;
-    const done = new Promise<AppendOutcome>((resolve) => (settle = resolve));
+    let waiter!: AppendWaiter;
+    const done = new Promise<AppendOutcome>((resolve) => (waiter = { settle: resolve }));
     let pos = 0;
     while (pos < data.length) {
       const offset = startOffset + pos;
@@ -182,16 +193,34 @@ export class CommitLog {
       this.cursor += piece.length;
       this.enqueue({
         offset,
-        buffers: [piece],
+        data: piece,
+        dataStart: 0,
+        dataBytes: piece.length,
+        holdsRecords: false,
         span: piece.length,
         storeTimestamp: 0,
         queueKey: undefined,
         queueOffset: 0,
         waitFlush: true,
-        settle: last ? settle : undefined,
+        waiter: last ? waiter : undefined,
       });
     }
     return done;
+  }
+
+  /**
+   * Written records from `offset` still held in memory (at most `maxBytes`, whole records from
+   * `offset` on, possibly fewer bytes than asked), or undefined: then read() them from the file.
+   */
+  writtenView(offset: number, maxBytes: number): Buffer | undefined {
+    if (offset < this.minOffset || offset >= this.wrote) return undefined;
+    return this.window.view(offset, Math.min(maxBytes, this.wrote - offset));
+  }
+
+  /** Dispatch has passed `offset`: the window lets go of what lies before it. */
+  dispatchedTo(offset: number): void {
+    this.window.dropBefore(offset);
+    this.releaseSlabs();
   }
 
   /** Reads `length` bytes at `offset`; undefined unless all of them are written and in one segment. */
@@ -277,13 +306,16 @@ export class CommitLog {
     blank.writeInt32BE(BLANK_MAGIC_CODE, 4);
     this.enqueue({
       offset: this.cursor,
-      buffers: [blank],
+      data: blank,
+      dataStart: 0,
+      dataBytes: blank.length,
+      holdsRecords: false,
       span: room,
       storeTimestamp: 0,
       queueKey: undefined,
       queueOffset: 0,
       waitFlush: false,
-      settle: undefined,
+      waiter: undefined,
     });
   }
 
@@ -291,7 +323,16 @@ export class CommitLog {
     this.cursor = item.offset + item.span;
     this.pending.push(item);
     this.pendingBytes += item.span;
-    if (!this.writeLoop) this.writeLoop = this.runWrites().finally(() => (this.writeLoop = undefined));
+    if (!this.writeLoop) this.startWriteLoop();
+  }
+
+  private startWriteLoop(): void {
+    this.writeLoop = this.runWrites().finally(() => {
+      this.writeLoop = undefined;
+      // An append settled by the last write may already have made the next one (its caller runs
+      // before this callback): such an item found the loop still set, so pick it up here.
+      if (this.pending.length > 0) this.startWriteLoop();
+    });
   }
 
   private async runWrites(): Promise<void> {
@@ -301,8 +342,9 @@ export class CommitLog {
       const batch = this.takeBatch();
       this.writeStartedMs = this.clock.monotonicMs();
       this.writeInFlight = true;
+      const runs: WrittenRun[] = [];
       try {
-        await this.writeBatch(batch);
+        await this.writeBatch(batch, runs);
       } catch (err) {
         this.writeInFlight = false;
         this.failPending(batch, err);
@@ -312,6 +354,8 @@ export class CommitLog {
       this.stats.writeBatches++;
       const last = batch[batch.length - 1]!;
       this.wrote = last.offset + last.span;
+      for (const run of runs) this.window.add(run.offset, run.data);
+      this.releaseSlabs();
       for (const item of batch) {
         this.pendingBytes -= item.span;
         if (item.storeTimestamp > 0) this.lastWrittenStoreTimestamp = item.storeTimestamp;
@@ -330,16 +374,38 @@ export class CommitLog {
     return this.pending.splice(0, n);
   }
 
-  private async writeBatch(batch: readonly AppendItem[]): Promise<void> {
+  /** Writes `batch`; adds to `runs` the written buffers that hold whole records. */
+  private async writeBatch(batch: readonly AppendItem[], runs: WrittenRun[]): Promise<void> {
     let i = 0;
     while (i < batch.length) {
       const segStart = this.segments.segmentStartOf(batch[i]!.offset);
-      const buffers: Buffer[] = [];
       const first = batch[i]!.offset;
+      // Items encoded one after another into the same slab become one buffer.
+      const buffers: Buffer[] = [];
+      const groupRuns: WrittenRun[] = [];
+      let data = batch[i]!.data;
+      let start = batch[i]!.dataStart;
+      let end = start;
+      let runOffset = first;
+      let holdsRecords = batch[i]!.holdsRecords;
+      let next = first;
       while (i < batch.length && this.segments.segmentStartOf(batch[i]!.offset) === segStart) {
-        buffers.push(...batch[i]!.buffers);
+        const item = batch[i]!;
+        assert(item.offset === next, `append item at ${item.offset}, expected ${next}`);
+        next = item.offset + item.span;
+        if (item.data !== data || item.dataStart !== end) {
+          buffers.push(data.subarray(start, end));
+          if (holdsRecords) groupRuns.push({ offset: runOffset, data: buffers[buffers.length - 1]! });
+          data = item.data;
+          start = item.dataStart;
+          runOffset = item.offset;
+          holdsRecords = item.holdsRecords;
+        }
+        end = item.dataStart + item.dataBytes;
         i++;
       }
+      buffers.push(data.subarray(start, end));
+      if (holdsRecords) groupRuns.push({ offset: runOffset, data: buffers[buffers.length - 1]! });
       let seg: SegmentFile;
       try {
         seg = await this.segments.getOrCreate(segStart);
@@ -347,7 +413,13 @@ export class CommitLog {
         throw new SegmentCreateError(err);
       }
       await seg.writev(buffers, first - segStart);
+      for (const run of groupRuns) runs.push(run);
     }
+  }
+
+  /** Slabs are reused once written and no longer in the dispatch window. */
+  private releaseSlabs(): void {
+    this.slabs.release(Math.min(this.wrote, this.window.startOffset ?? this.wrote));
   }
 
   /**
@@ -380,7 +452,7 @@ export class CommitLog {
     const what = stage === 'create' ? 'creating a commit-log segment' : 'writing the commit log';
     const reason = `${what} at offset ${from} failed: ${errno === 'ENOSPC' ? 'disk full (ENOSPC)' : (errno ?? String(err))}`;
     this.log.error({ err, fromOffset: from, droppedAppends: dropped.length, flags: this.flags.describe() }, reason);
-    for (const item of dropped) item.settle?.(failed(reason, errno, stage));
+    for (const item of dropped) item.waiter?.settle(failed(reason, errno, stage));
   }
 
   private readableSegment(offset: number, length: number): SegmentFile | undefined {
@@ -399,24 +471,4 @@ class SegmentCreateError extends Error {
   constructor(override readonly cause: unknown) {
     super('segment creation failed');
   }
-}
-
-/** Writes QUEUEOFFSET, PHYSICALOFFSET and STORETIMESTAMP into each record of `buf`. */
-function patchRecords(
-  buf: Buffer,
-  recordCount: number,
-  physicalOffset: number,
-  firstQueueOffset: number | undefined,
-  storeTimestamp: number,
-): void {
-  let pos = 0;
-  for (let i = 0; i < recordCount; i++) {
-    const size = buf.readInt32BE(pos + POS_TOTAL_SIZE);
-    assert(size > 0 && pos + size <= buf.length, `record ${i} of ${recordCount} has size ${size} at ${pos}`);
-    if (firstQueueOffset !== undefined) writeInt64BE(buf, firstQueueOffset + i, pos + POS_QUEUE_OFFSET);
-    writeInt64BE(buf, physicalOffset + pos, pos + POS_PHYSICAL_OFFSET);
-    writeInt64BE(buf, storeTimestamp, pos + storeTimestampPosition(buf.readInt32BE(pos + POS_SYS_FLAG)));
-    pos += size;
-  }
-  assert(pos === buf.length, `records add up to ${pos} bytes, buffer has ${buf.length}`);
 }

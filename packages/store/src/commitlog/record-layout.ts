@@ -29,14 +29,14 @@ import {
 //   PROPERTIES int16 length + bytes ("k 0x01 v 0x02" pairs)
 // BLANK filler at a segment end: [int32 bytes remaining][int32 BLANK_MAGIC_CODE].
 //
-// This is the store's lean reader for dispatch and recovery: it reads just the fields dispatch
-// needs straight from the Buffer and never builds a message object or copies the body (the full
-// decoder, decodeMessageRecord, builds a MessageExt per record).
+// This is the store's lean reader for dispatch and recovery: it checks a record and finds its
+// parts straight in the Buffer (frameRecord), never building a message object or copying the
+// body (the full decoder, decodeMessageRecord, builds a MessageExt per record).
 
 export { BLANK_MAGIC_CODE };
 export const BLANK_HEADER_BYTES = BLANK_RECORD_BYTES;
 export const POS_TOTAL_SIZE = RECORD_TOTAL_SIZE_POSITION;
-const POS_QUEUE_ID = RECORD_QUEUE_ID_POSITION;
+export const POS_QUEUE_ID = RECORD_QUEUE_ID_POSITION;
 export const POS_QUEUE_OFFSET = RECORD_QUEUE_OFFSET_POSITION;
 export const POS_PHYSICAL_OFFSET = RECORD_PHYSICAL_OFFSET_POSITION;
 export const POS_SYS_FLAG = RECORD_SYSFLAG_POSITION;
@@ -58,7 +58,7 @@ export const javaStringHashCode = tagsHashCode;
 const RECORD_BYTES_MIN = 92;
 
 
-/** Fields of one record, read for dispatch (ConsumeQueue, IndexFile, listeners). */
+/** Fields of one record, read for recovery (and tests). */
 export interface RecordInfo {
   size: number;
   topic: string;
@@ -81,6 +81,29 @@ export type RecordParse =
   | { kind: 'invalid'; reason: string };
 
 /**
+ * Where the parts of a checked message record are in its buffer (absolute positions), as
+ * frameRecord found them. Owned and reused by one reader, so that framing allocates nothing.
+ */
+export class RecordFrame {
+  pos = 0;
+  size = 0;
+  sysFlag = 0;
+  physicalOffset = 0;
+  storeTimestampPos = 0;
+  preparedPos = 0;
+  bodyPos = 0;
+  bodyLen = 0;
+  topicPos = 0;
+  topicLen = 0;
+  propsPos = 0;
+  propsLen = 0;
+}
+
+export type FrameResult = { kind: 'message' } | Exclude<RecordParse, { kind: 'message' }>;
+
+const FRAMED: FrameResult = { kind: 'message' };
+
+/**
  * Parses the record at `buf[pos]`. Total: never throws. `expectedPhysicalOffset`, when given, must
  * equal the stored PHYSICALOFFSET (a stale record left behind by an old truncation fails this).
  */
@@ -89,6 +112,34 @@ export function parseRecord(
   pos: number,
   opts: { checkCRC: boolean; expectedPhysicalOffset?: number },
 ): RecordParse {
+  const frame = new RecordFrame();
+  const r = frameRecord(buf, pos, opts, frame);
+  if (r.kind !== 'message') return r;
+  const info: RecordInfo = {
+    size: frame.size,
+    topic: buf.toString('utf8', frame.topicPos, frame.topicPos + frame.topicLen),
+    queueId: buf.readInt32BE(pos + POS_QUEUE_ID),
+    queueOffset: readInt64BE(buf, pos + POS_QUEUE_OFFSET),
+    physicalOffset: frame.physicalOffset,
+    sysFlag: frame.sysFlag,
+    storeTimestamp: readInt64BE(buf, frame.storeTimestampPos),
+    preparedTransactionOffset: readInt64BE(buf, frame.preparedPos),
+    bodyCRC: buf.readInt32BE(pos + POS_BODY_CRC),
+    properties: frame.propsLen === 0 ? '' : buf.toString('utf8', frame.propsPos, frame.propsPos + frame.propsLen),
+  };
+  return { kind: 'message', info };
+}
+
+/**
+ * Checks the record at `buf[pos]` (magic, lengths against TOTALSIZE, PHYSICALOFFSET, and the body
+ * CRC when asked) and fills `frame` with where its parts are. Total: never throws.
+ */
+export function frameRecord(
+  buf: Buffer,
+  pos: number,
+  opts: { checkCRC: boolean; expectedPhysicalOffset?: number },
+  frame: RecordFrame,
+): FrameResult {
   const avail = buf.length - pos;
   if (avail < 8) return { kind: 'needMore', size: 0 };
   const totalSize = buf.readInt32BE(pos + POS_TOTAL_SIZE);
@@ -102,16 +153,17 @@ export function parseRecord(
   }
   if (totalSize < RECORD_BYTES_MIN) return { kind: 'invalid', reason: `total size ${totalSize} too small` };
   if (avail < totalSize) return { kind: 'needMore', size: totalSize };
-  return parseWholeRecord(buf, pos, totalSize, magic === MAGIC_CODE_V2, opts);
+  return frameWholeRecord(buf, pos, totalSize, magic === MAGIC_CODE_V2, opts, frame);
 }
 
-function parseWholeRecord(
+function frameWholeRecord(
   buf: Buffer,
   pos: number,
   totalSize: number,
   isV2: boolean,
   opts: { checkCRC: boolean; expectedPhysicalOffset?: number },
-): RecordParse {
+  frame: RecordFrame,
+): FrameResult {
   const end = pos + totalSize;
   const sysFlag = buf.readInt32BE(pos + POS_SYS_FLAG);
   const bornHostBytes = (sysFlag & SYSFLAG_BORNHOST_V6) !== 0 ? 20 : 8;
@@ -140,22 +192,22 @@ function parseWholeRecord(
   if (opts.expectedPhysicalOffset !== undefined && physicalOffset !== opts.expectedPhysicalOffset) {
     return { kind: 'invalid', reason: `PHYSICALOFFSET ${physicalOffset} is not its position ${opts.expectedPhysicalOffset}` };
   }
-  const bodyCRC = buf.readInt32BE(pos + POS_BODY_CRC);
   if (opts.checkCRC) {
+    const bodyCRC = buf.readInt32BE(pos + POS_BODY_CRC);
     const crc = crc32Masked(buf, bodyPos, bodyPos + bodyLen);
     if (crc !== bodyCRC) return { kind: 'invalid', reason: `body CRC ${crc} != stored ${bodyCRC}` };
   }
-  const info: RecordInfo = {
-    size: totalSize,
-    topic: buf.toString('utf8', topicPos, topicPos + topicLen),
-    queueId: buf.readInt32BE(pos + POS_QUEUE_ID),
-    queueOffset: readInt64BE(buf, pos + POS_QUEUE_OFFSET),
-    physicalOffset,
-    sysFlag,
-    storeTimestamp: readInt64BE(buf, storeTsPos),
-    preparedTransactionOffset: readInt64BE(buf, preparedPos),
-    bodyCRC,
-    properties: propsLen === 0 ? '' : buf.toString('utf8', propsPos, propsPos + propsLen),
-  };
-  return { kind: 'message', info };
+  frame.pos = pos;
+  frame.size = totalSize;
+  frame.sysFlag = sysFlag;
+  frame.physicalOffset = physicalOffset;
+  frame.storeTimestampPos = storeTsPos;
+  frame.preparedPos = preparedPos;
+  frame.bodyPos = bodyPos;
+  frame.bodyLen = bodyLen;
+  frame.topicPos = topicPos;
+  frame.topicLen = topicLen;
+  frame.propsPos = propsPos;
+  frame.propsLen = propsLen;
+  return FRAMED;
 }

@@ -22,6 +22,7 @@ export interface QueueArrival {
 export class BuildConsumeQueueDispatcher implements CommitLogDispatcher {
   readonly name = 'BuildConsumeQueue';
   private readonly touched = new Set<ConsumeQueue>();
+  private lastTouched: ConsumeQueue | undefined;
   private readonly arrivals: QueueArrival[] = [];
   private readonly unsafeTopicsLogged = new Set<string>();
   /** Store time of the last unit written (checkpoint logicsMsgTimestamp). */
@@ -36,6 +37,7 @@ export class BuildConsumeQueueDispatcher implements CommitLogDispatcher {
 
   beginRound(): void {
     this.arrivals.length = 0;
+    this.lastTouched = undefined;
   }
 
   dispatch(req: DispatchRequest): void {
@@ -49,10 +51,11 @@ export class BuildConsumeQueueDispatcher implements CommitLogDispatcher {
       return;
     }
     cq.putUnit(req.commitLogOffset, req.msgSize, req.tagsCode, req.consumeQueueOffset);
-    this.touched.add(cq);
-    const key = cq.queueKey;
+    if (cq !== this.lastTouched) {
+      this.touched.add(cq);
+      this.lastTouched = cq;
+    }
     const next = req.consumeQueueOffset + 1;
-    if ((this.queueOffsetTable.get(key) ?? 0) < next) this.queueOffsetTable.set(key, next);
     this.lastStoreTimestamp = req.storeTimestamp;
     if (this.hasArrivalListeners()) {
       this.arrivals.push({
@@ -66,9 +69,16 @@ export class BuildConsumeQueueDispatcher implements CommitLogDispatcher {
     }
   }
 
+  /**
+   * Writes the round's units, and raises each touched queue's entry in the queue-offset table to
+   * at least one past its last unit (once per queue and round rather than per record).
+   */
   commitRound(): void {
+    this.lastTouched = undefined;
     for (const cq of this.touched) {
       cq.commitPending();
+      const next = cq.maxOffsetInQueue;
+      if ((this.queueOffsetTable.get(cq.queueKey) ?? 0) < next) this.queueOffsetTable.set(cq.queueKey, next);
       this.touched.delete(cq);
     }
   }

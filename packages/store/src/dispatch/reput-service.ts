@@ -1,8 +1,7 @@
 import type { MessageStoreConfig } from '../config/message-store-config.js';
 import type { CommitLog } from '../commitlog/commit-log.js';
-import { parseRecord } from '../commitlog/record-layout.js';
 import type { StoreLogger } from '../util/store-logger.js';
-import { type CommitLogDispatcher, type TagsCodeHook, toDispatchRequest } from './dispatch-request.js';
+import { type CommitLogDispatcher, DispatchRequestReader, type TagsCodeHook } from './dispatch-request.js';
 
 // ReputMessageService (reference §9): reads the commit log from `reputFromOffset` up to a bound
 // (the flushed offset under SYNC_FLUSH, the written offset otherwise), parses records without CRC
@@ -31,6 +30,8 @@ export class ReputService {
   private stopped = false;
   private readonly advanceListeners = new Set<(offset: number) => void>();
   private readBytesOverride = 0;
+  private readonly reader = new DispatchRequestReader();
+  private wokenWhileRunning = false;
 
   constructor(
     private readonly commitLog: CommitLog,
@@ -61,9 +62,16 @@ export class ReputService {
 
   /** Starts (or keeps) dispatching up to the current bound. */
   wake(): void {
-    if (this.stopped || this.loop || this.retryTimer) return;
+    if (this.stopped || this.retryTimer) return;
+    if (this.loop) {
+      // The loop may have seen its last bound already and be about to end: look again after it.
+      this.wokenWhileRunning = true;
+      return;
+    }
+    this.wokenWhileRunning = false;
     this.loop = this.run().finally(() => {
       this.loop = undefined;
+      if (this.wokenWhileRunning) this.wake();
     });
   }
 
@@ -100,7 +108,8 @@ export class ReputService {
     const segEnd = this.commitLog.rollNextFile(from);
     const want = Math.max(this.config.dispatchReadBytesMax, this.readBytesOverride);
     const len = Math.min(want, segEnd - from, end - from);
-    const buf = await this.commitLog.read(from, len);
+    // Just-written records are usually still in memory; otherwise read them back.
+    const buf = this.commitLog.writtenView(from, len) ?? (await this.commitLog.read(from, len));
     if (!buf) {
       if (from < this.commitLog.minOffset) return true; // retention removed it meanwhile
       this.scheduleRetry(new Error(`could not read ${len} commit-log bytes at ${from}`));
@@ -113,11 +122,11 @@ export class ReputService {
     for (const e of entries) e.dispatcher.beginRound?.();
     try {
       while (pos < buf.length) {
-        const r = parseRecord(buf, pos, { checkCRC: false, expectedPhysicalOffset: from + pos });
+        const r = this.reader.frameAt(buf, pos, from + pos);
         if (r.kind === 'message') {
-          const req = toDispatchRequest(r.info, hook);
+          const req = this.reader.request(buf, hook);
           for (const e of entries) this.dispatchOne(e, req);
-          pos += r.info.size;
+          pos += this.reader.size;
         } else if (r.kind === 'blank') {
           pos = segEnd - from;
           break;
@@ -141,13 +150,20 @@ export class ReputService {
     for (const e of entries) e.onSuccess?.();
     if (pos === 0 && this.readBytesOverride === 0) return false;
     this.reputFrom = from + pos;
+    this.commitLog.dispatchedTo(this.reputFrom);
     for (const l of this.advanceListeners) l(this.reputFrom);
     return true;
   }
 
   private dispatchOne(e: DispatcherEntry, req: Parameters<CommitLogDispatcher['dispatch']>[0]): void {
     if (e.isCritical) {
-      runCritical(e, () => e.dispatcher.dispatch(req));
+      // runCritical without a closure per record.
+      try {
+        e.dispatcher.dispatch(req);
+      } catch (err) {
+        e.onFailure?.(err);
+        throw err;
+      }
       return;
     }
     try {

@@ -1,5 +1,5 @@
 import type { MessageStoreConfig } from '../config/message-store-config.js';
-import type { AppendItem } from '../commitlog/append-types.js';
+import { STORED, type AppendItem, type AppendWaiter } from '../commitlog/append-types.js';
 import type { CommitLog } from '../commitlog/commit-log.js';
 import { RunningFlag, type RunningFlags } from '../store/statuses.js';
 import type { Clock } from '@apogee/common';
@@ -21,7 +21,7 @@ export const SHUTDOWN_FLUSH_ATTEMPTS_MAX = 10;
 interface FlushWaiter {
   endOffset: number;
   deadlineMs: number;
-  settle: AppendItem['settle'];
+  waiter: AppendWaiter | undefined;
   settled: boolean;
 }
 
@@ -58,23 +58,31 @@ export class CommitLogFlusher {
   onWritten(batch: readonly AppendItem[]): void {
     let queued = false;
     for (const item of batch) {
-      if (!item.settle) continue;
+      if (!item.waiter) continue;
       if (this.isSync && item.waitFlush) {
         this.waiters.push({
           endOffset: item.offset + item.span,
           deadlineMs: this.clock.monotonicMs() + this.config.syncFlushTimeout,
-          settle: item.settle,
+          waiter: item.waiter,
           settled: false,
         });
         queued = true;
       } else {
-        item.settle({ kind: 'stored' });
+        item.waiter.settle(STORED);
       }
     }
     if (queued) {
       this.armDeadlineTimer();
-      this.groupCommit ??= this.runGroupCommit().finally(() => (this.groupCommit = undefined));
+      this.startGroupCommit();
     }
+  }
+
+  private startGroupCommit(): void {
+    this.groupCommit ??= this.runGroupCommit().finally(() => {
+      this.groupCommit = undefined;
+      // Waiters queued after the loop's last check (and before this callback) need a flush too.
+      if (this.waiters.length > 0 && this.running) this.startGroupCommit();
+    });
   }
 
   /** Stops the timers, answers every waiter after a final flush. Idempotent. */
@@ -119,7 +127,7 @@ export class CommitLogFlusher {
       const w = this.waiters[n]!;
       if (!w.settled) {
         w.settled = true;
-        w.settle?.({ kind: 'stored' });
+        w.waiter?.settle(STORED);
       }
       n++;
     }
@@ -131,7 +139,7 @@ export class CommitLogFlusher {
     for (const w of this.waiters) {
       if (!w.settled) {
         w.settled = true;
-        w.settle?.(outcome);
+        w.waiter?.settle(outcome);
       }
     }
     this.waiters = [];
@@ -150,7 +158,7 @@ export class CommitLogFlusher {
         if (w.deadlineMs > now) break;
         if (!w.settled) {
           w.settled = true;
-          w.settle?.({ kind: 'flushTimeout' });
+          w.waiter?.settle({ kind: 'flushTimeout' });
         }
       }
       this.dropSettledHead();

@@ -35,7 +35,18 @@ export interface IndexHeader {
 
 /** RocketMQ's indexKeyHashMethod: |String.hashCode|, with |INT_MIN| taken as 0. */
 export function indexKeyHash(key: string): number {
-  const h = Math.abs(javaStringHashCode(key));
+  return indexKeyHashOfCode(javaStringHashCode(key));
+}
+
+/** indexKeyHash of `prefix + key`, where `prefixHashCode` is String.hashCode of `prefix`. */
+export function indexKeyHashContinued(prefixHashCode: number, key: string): number {
+  let hash = prefixHashCode;
+  for (let i = 0; i < key.length; i++) hash = (Math.imul(31, hash) + key.charCodeAt(i)) | 0;
+  return indexKeyHashOfCode(hash);
+}
+
+function indexKeyHashOfCode(hashCode: number): number {
+  const h = Math.abs(hashCode);
   return h > 0x7fffffff ? 0 : h;
 }
 
@@ -165,16 +176,16 @@ export class IndexFile {
   }
 
   /**
-   * Adds `key` for the record at `phyOffset` (RocketMQ's putKey). Returns false when the file is
-   * full (the caller rolls to a new file and retries).
+   * Adds a key, given as its indexKeyHash, for the record at `phyOffset` (RocketMQ's putKey).
+   * Returns false when the file is full (the caller rolls to a new file and retries).
    */
-  putKey(key: string, phyOffset: number, storeTimestamp: number): boolean {
+  putKeyHash(keyHash: number, phyOffset: number, storeTimestamp: number): boolean {
     assert(this.slots !== undefined && !this.closed, `putKey on read-only index file ${this.filePath}`);
     const h = this.header;
     if (h.indexCount >= this.indexNum) return false;
-    const keyHash = indexKeyHash(key);
     const slotPos = (keyHash % this.hashSlotNum) * INDEX_SLOT_BYTES;
-    let prev = this.slots.readInt32BE(slotPos);
+    const slots = this.slots;
+    let prev = slots.readInt32BE(slotPos);
     if (prev <= 0 || prev > h.indexCount) prev = 0;
     let timeDiff = Math.trunc((storeTimestamp - h.beginTimestamp) / 1000);
     if (h.beginTimestamp <= 0 || timeDiff < 0) timeDiff = 0;
@@ -182,12 +193,13 @@ export class IndexFile {
     if (this.pendingEntries === PENDING_ENTRIES_MAX) this.commitPending();
     if (this.pendingEntries === 0) this.pendingFrom = h.indexCount;
     const at = this.pendingEntries * INDEX_ENTRY_BYTES;
-    this.pending.writeInt32BE(keyHash, at);
-    writeInt64BE(this.pending, phyOffset, at + 4);
-    this.pending.writeInt32BE(timeDiff, at + 12);
-    this.pending.writeInt32BE(prev, at + 16);
+    const pending = this.pending;
+    pending.writeInt32BE(keyHash, at);
+    writeInt64BE(pending, phyOffset, at + 4);
+    pending.writeInt32BE(timeDiff, at + 12);
+    pending.writeInt32BE(prev, at + 16);
     this.pendingEntries++;
-    this.slots.writeInt32BE(h.indexCount, slotPos);
+    slots.writeInt32BE(h.indexCount, slotPos);
     if (h.indexCount <= 1) {
       h.beginPhyOffset = phyOffset;
       h.beginTimestamp = storeTimestamp;

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { MessageStoreConfig } from '../config/message-store-config.js';
 import type { DispatchRequest } from '../dispatch/dispatch-request.js';
-import { TRANSACTION_ROLLBACK_TYPE, transactionType } from '../commitlog/record-layout.js';
+import { TRANSACTION_ROLLBACK_TYPE, javaStringHashCode, transactionType } from '../commitlog/record-layout.js';
 import type { StoreLogger } from '../util/store-logger.js';
 import type { Clock } from '@apogee/common';
-import { IndexFile } from './index-file.js';
+import { IndexFile, indexKeyHashContinued } from './index-file.js';
 import { formatIndexFileName, isIndexFileName, parseIndexFileName } from './index-file-name.js';
 
 // IndexService (reference §8): keys `topic#key` for UNIQ_KEY and every KEYS token, in files
@@ -26,6 +26,9 @@ export class IndexService {
   private files: IndexFile[] = [];
   private indexedEnd = -1;
   private sealing = new Set<Promise<void>>();
+  /** String.hashCode of `${prefixTopic}#`, for the topic of the last record indexed. */
+  private prefixTopic: string | undefined;
+  private prefixHashCode = 0;
   readonly dir: string;
 
   constructor(
@@ -114,11 +117,15 @@ export class IndexService {
     if (!this.config.messageIndexEnable) return;
     if (req.commitLogOffset <= this.indexedEnd) return;
     if (transactionType(req.sysFlag) === TRANSACTION_ROLLBACK_TYPE) return;
-    const topic = req.topic;
-    if (req.uniqKey) this.putKey(`${topic}#${req.uniqKey}`, req);
+    // Keys are `topic#key`; their hash continues from the hash of `topic#` (no string per key).
+    if (req.topic !== this.prefixTopic) {
+      this.prefixTopic = req.topic;
+      this.prefixHashCode = javaStringHashCode(`${req.topic}#`);
+    }
+    if (req.uniqKey) this.putKey(indexKeyHashContinued(this.prefixHashCode, req.uniqKey), req);
     if (req.keys) {
       for (const key of req.keys.split(' ')) {
-        if (key.length > 0) this.putKey(`${topic}#${key}`, req);
+        if (key.length > 0) this.putKey(indexKeyHashContinued(this.prefixHashCode, key), req);
       }
     }
     this.indexedEnd = req.commitLogOffset;
@@ -197,11 +204,11 @@ export class IndexService {
     this.files = [];
   }
 
-  private putKey(key: string, req: DispatchRequest): void {
+  private putKey(keyHash: number, req: DispatchRequest): void {
     let file = this.writableFile();
-    if (!file.putKey(key, req.commitLogOffset, req.storeTimestamp)) {
+    if (!file.putKeyHash(keyHash, req.commitLogOffset, req.storeTimestamp)) {
       file = this.roll(file);
-      file.putKey(key, req.commitLogOffset, req.storeTimestamp);
+      file.putKeyHash(keyHash, req.commitLogOffset, req.storeTimestamp);
     }
   }
 

@@ -5,15 +5,16 @@ import {
   type Clock,
   type MessageExt,
   type SocketAddress,
-  createOffsetMessageId,
+  InvalidArgumentError,
   decodeMessageRecord,
   systemClock,
 } from '@apogee/common';
 import type { MessageStoreConfig } from '../config/message-store-config.js';
 import { consumeQueueFileBytes } from '../config/message-store-config.js';
-import { CommitLog } from '../commitlog/commit-log.js';
+import { CommitLog, type RefusedAppend } from '../commitlog/commit-log.js';
 import type { AppendOutcome } from '../commitlog/append-types.js';
 import { POS_TOTAL_SIZE, PROPERTY_KEYS, PROPERTY_UNIQ_KEY } from '../commitlog/record-layout.js';
+import { OffsetMessageIdCache } from './record-caches.js';
 import { CommitLogFlusher } from '../flush/commit-log-flusher.js';
 import { LogicsFlushService } from '../flush/logics-flush-service.js';
 import { ConsumeQueueStore } from '../consumequeue/consume-queue-store.js';
@@ -34,7 +35,7 @@ import { CleanService, type CleanRunResult } from '../retention/clean-service.js
 import { defaultStoreLogger, type StoreLogger } from '../util/store-logger.js';
 import { StoreNotRunningError } from '../util/errors.js';
 import { recoverStoreSync } from './store-recovery.js';
-import { encodeBatch, encodeOne, queueKeyOf, type EncodeResult } from './put-message-encoder.js';
+import { PutEncoder, queueKeyOf, type PlannedPut, type PutCompletion, type Refusal } from './put-message-encoder.js';
 import type { MessageInner, PutMessageHook, PutMessageResult, PutReplicationWaiter } from './message-inner.js';
 import { PutMessageStatus, RunningFlag, RunningFlags } from './statuses.js';
 import { getMessage as getMessageImpl, type GetMessageResult } from './get-message.js';
@@ -81,6 +82,9 @@ export class MessageStore {
   private readonly dispatcherEntries: DispatcherEntry[];
   private readonly arrivalListeners = new Set<MessageArrivingListener>();
   private readonly putHooks: PutMessageHook[] = [];
+  private readonly encoder: PutEncoder;
+  private readonly msgIds = new OffsetMessageIdCache();
+  private readonly putCompletion: PutCompletion = { putSettled: (put, outcome) => this.putSettled(put, outcome) };
   private tagsCodeHook: TagsCodeHook | undefined;
   private replicationWaiter: PutReplicationWaiter | undefined;
   private readonly appendListeners = new Set<(maxPhyOffset: number) => void>();
@@ -98,6 +102,7 @@ export class MessageStore {
     this.log = options.logger ?? defaultStoreLogger();
     this.memoryBytes = Math.floor(((options.physicalMemoryBytes ?? os.totalmem()) * config.accessMessageInMemoryMaxRatio) / 100);
     this.commitLog = new CommitLog(config, this.log, this.runningFlags, this.clock);
+    this.encoder = new PutEncoder(config);
     this.flusher = new CommitLogFlusher(this.commitLog, config, this.clock, this.runningFlags, this.log);
     this.queues = new ConsumeQueueStore(config.storePathRootDir, consumeQueueFileBytes(config), this.log);
     this.index = new IndexService(config, this.clock, this.log, (endTs) => {
@@ -246,7 +251,7 @@ export class MessageStore {
       const r = hook.executeBeforePutMessage(msg);
       if (r) return Promise.resolve(r);
     }
-    return this.appendEncoded(encodeOne(msg, this.config), msg.storeHost);
+    return this.appendPlanned(this.encoder.planOne(msg), msg.storeHost);
   }
 
   /** Appends a batch of one topic and queue, with consecutive queue offsets, in one record run. */
@@ -260,7 +265,7 @@ export class MessageStore {
       }
     }
     const first = batch[0];
-    return this.appendEncoded(encodeBatch(batch, this.config), first?.storeHost ?? { host: '127.0.0.1', port: 0 });
+    return this.appendPlanned(this.encoder.planBatch(batch), first?.storeHost ?? { host: '127.0.0.1', port: 0 });
   }
 
   addPutMessageHook(hook: PutMessageHook): void {
@@ -277,33 +282,67 @@ export class MessageStore {
     return undefined;
   }
 
-  private async appendEncoded(enc: EncodeResult, storeHost: SocketAddress): Promise<PutMessageResult> {
-    if (!enc.ok) return { status: enc.status, remark: enc.remark };
-    const ticket = this.commitLog.append(enc.record, enc.recordCount, enc.queueKey, this.clock.nowMs(), enc.waitFlush);
-    if ('refused' in ticket) {
-      return ticket.refused === 'tooLarge'
-        ? { status: PutMessageStatus.MESSAGE_ILLEGAL, remark: 'record is larger than a commit-log segment allows' }
-        : { status: PutMessageStatus.OS_PAGE_CACHE_BUSY, remark: 'too many bytes are waiting to be written' };
+  private appendPlanned(put: PlannedPut | Refusal, storeHost: SocketAddress): Promise<PutMessageResult> {
+    if (!put.ok) return Promise.resolve({ status: put.status, remark: put.remark });
+    put.storeHost = storeHost;
+    put.completion = this.putCompletion;
+    let refused: RefusedAppend | undefined;
+    try {
+      refused = this.commitLog.appendRecords(put, put.queueKey, this.clock.nowMs(), put.waitFlush, put);
+    } catch (err) {
+      if (err instanceof InvalidArgumentError) return Promise.resolve({ status: PutMessageStatus.MESSAGE_ILLEGAL, remark: err.message });
+      throw err;
     }
-    const outcome = await ticket.done;
-    let status = statusOf(outcome);
-    if (outcome.kind === 'failed') return { status, remark: outcome.reason };
-    if (this.replicationWaiter && this.config.brokerRole === 'SYNC_MASTER' && enc.waitFlush) {
-      // RocketMQ: a replication failure status overrides a flush failure status.
-      const replicated = await this.replicationWaiter(ticket.wroteOffset + ticket.wroteBytes);
-      if (replicated !== 'ok') status = PutMessageStatus[replicated];
+    if (refused) {
+      return Promise.resolve(
+        refused.refused === 'tooLarge'
+          ? { status: PutMessageStatus.MESSAGE_ILLEGAL, remark: 'record is larger than a commit-log segment allows' }
+          : { status: PutMessageStatus.OS_PAGE_CACHE_BUSY, remark: 'too many bytes are waiting to be written' },
+      );
     }
+    // The append is only settled after its write, never during appendRecords.
+    return new Promise<PutMessageResult>((resolve) => (put.resolve = resolve));
+  }
+
+  /** The append of `put` ended: answer its caller. */
+  private putSettled(put: PlannedPut, outcome: AppendOutcome): void {
+    const resolve = put.resolve!;
+    const status = statusOf(outcome);
+    if (outcome.kind === 'failed') resolve({ status, remark: outcome.reason });
+    else if (this.replicationWaiter && this.config.brokerRole === 'SYNC_MASTER' && put.waitFlush) resolve(this.replicatedResult(put, status, this.replicationWaiter));
+    else resolve(this.putResult(put, status));
+  }
+
+  private async replicatedResult(put: PlannedPut, flushStatus: PutMessageStatus, waiter: PutReplicationWaiter): Promise<PutMessageResult> {
+    // RocketMQ: a replication failure status overrides a flush failure status.
+    const replicated = await waiter(put.wroteOffset + put.totalBytes);
+    return this.putResult(put, replicated === 'ok' ? flushStatus : PutMessageStatus[replicated]);
+  }
+
+  private putResult(put: PlannedPut, status: PutMessageStatus): PutMessageResult {
     const result = {
-      wroteOffset: ticket.wroteOffset,
-      wroteBytes: ticket.wroteBytes,
-      msgId: offsetMessageIds(enc.record, enc.recordCount, storeHost, ticket.wroteOffset),
-      queueOffset: ticket.queueOffset,
-      msgNum: enc.recordCount,
-      storeTimestamp: ticket.storeTimestamp,
+      wroteOffset: put.wroteOffset,
+      wroteBytes: put.totalBytes,
+      msgId: this.offsetMessageIds(put, put.storeHost!, put.wroteOffset),
+      queueOffset: put.queueOffset,
+      msgNum: put.recordCount,
+      storeTimestamp: put.storeTimestamp,
     };
     if (status === PutMessageStatus.PUT_OK) return { status, result };
     const remark = status === PutMessageStatus.FLUSH_DISK_TIMEOUT ? 'not flushed to disk within syncFlushTimeout' : `stored, but replication answered ${status}`;
     return { status, result, remark };
+  }
+
+  /** Offset message id of each record, comma-joined for a batch. */
+  private offsetMessageIds(put: PlannedPut, storeHost: SocketAddress, wroteOffset: number): string {
+    if (put.recordCount === 1) return this.msgIds.idOf(storeHost, wroteOffset);
+    const ids: string[] = [];
+    let offset = wroteOffset;
+    for (let i = 0; i < put.recordCount; i++) {
+      ids.push(this.msgIds.idOf(storeHost, offset));
+      offset += put.recordSize(i);
+    }
+    return ids.join(',');
   }
 
   // ---- get -------------------------------------------------------------------------------
@@ -553,17 +592,6 @@ function statusOf(outcome: AppendOutcome): PutMessageStatus {
       if (outcome.errno === 'ENOSPC') return PutMessageStatus.SERVICE_NOT_AVAILABLE;
       return outcome.stage === 'create' ? PutMessageStatus.CREATE_MAPPED_FILE_FAILED : PutMessageStatus.UNKNOWN_ERROR;
   }
-}
-
-function offsetMessageIds(records: Buffer, count: number, storeHost: SocketAddress, wroteOffset: number): string {
-  if (count === 1) return createOffsetMessageId(storeHost, wroteOffset);
-  const ids: string[] = [];
-  let pos = 0;
-  for (let i = 0; i < count; i++) {
-    ids.push(createOffsetMessageId(storeHost, wroteOffset + pos));
-    pos += records.readInt32BE(pos + POS_TOTAL_SIZE);
-  }
-  return ids.join(',');
 }
 
 /** Does the record's topic equal `topic` and its UNIQ_KEY or a KEYS token equal `key`? */

@@ -1,30 +1,34 @@
 import {
   InvalidArgumentError,
   MessageConst,
-  encodeMessageRecord,
-  getTransactionValue,
-  isRetryTopic,
   MessageSysFlag,
-  propertiesToString,
+  getTransactionValue,
+  IPV6_ADDRESS_BYTES,
   MAX_PROPERTIES_BYTES,
   RECORD_V1_TOPIC_BYTES_MAX,
   RECORD_TOPIC_BYTES_MAX,
+  encodeMessageRecordInto,
+  messageRecordSize,
+  propertiesToString,
+  type MessageRecordFields,
+  type SocketAddress,
 } from '@apogee/common';
 import type { MessageStoreConfig } from '../config/message-store-config.js';
 import { recordBytesMax } from '../config/message-store-config.js';
-import type { MessageInner } from './message-inner.js';
+import type { AppendOutcome, AppendWaiter, RecordsWriter } from '../commitlog/append-types.js';
+import type { MessageInner, PutMessageResult } from './message-inner.js';
+import { HostAddressCache, TopicCache, type TopicInfo } from './record-caches.js';
 import { PutMessageStatus } from './statuses.js';
 
-// Checks and encodes messages for the commit log (RocketMQ's checkMessage, checkBeforePutMessage
-// and the encoder's size checks). The store-assigned fields are zero here and patched at append.
+// Checks messages for the commit log (RocketMQ's checkMessage, checkBeforePutMessage and the
+// encoder's size checks) and plans their records: sizes, host address bytes and the topic's
+// UTF-8 bytes are worked out here, with per-store caches, so that the commit log can reserve the
+// space and have the records encoded straight into its write buffer with the store-assigned
+// fields (queue offset, physical offset, store timestamp) already in place.
 
-export type EncodeResult =
-  | { ok: true; record: Buffer; recordCount: number; queueKey: string | undefined; waitFlush: boolean }
-  | { ok: false; status: PutMessageStatus; remark: string };
+export type Refusal = { ok: false; status: PutMessageStatus; remark: string };
 
-export function queueKeyOf(topic: string, queueId: number): string {
-  return `${topic}-${queueId}`;
-}
+export { queueKeyOf } from './record-caches.js';
 
 /** Transaction types that take a queue offset and enter a ConsumeQueue: NOT_TYPE and COMMIT. */
 export function takesQueueOffset(sysFlag: number): boolean {
@@ -32,87 +36,152 @@ export function takesQueueOffset(sysFlag: number): boolean {
   return t === MessageSysFlag.TRANSACTION_NOT_TYPE || t === MessageSysFlag.TRANSACTION_COMMIT_TYPE;
 }
 
-export function encodeOne(msg: MessageInner, config: MessageStoreConfig): EncodeResult {
-  const checked = checkMessage(msg, config);
-  if (!checked.ok) return checked;
-  const encoded = encodeRecord(msg, checked.properties, config);
-  if (!encoded.ok) return encoded;
-  return {
-    ok: true,
-    record: encoded.record,
-    recordCount: 1,
-    queueKey: takesQueueOffset(msg.sysFlag) ? queueKeyOf(msg.topic, msg.queueId) : undefined,
-    waitFlush: msg.properties.get(MessageConst.PROPERTY_WAIT_STORE_MSG_OK) !== 'false',
-  };
+/** One record as planned: the encoder's fields (hints included) and the record's size. */
+interface PlannedRecord extends MessageRecordFields {
+  readonly recordBytes: number;
 }
 
-/** A batch: one topic and queue, no transaction type, no delay level (RocketMQ's rules). */
-export function encodeBatch(batch: readonly MessageInner[], config: MessageStoreConfig): EncodeResult {
-  const first = batch[0];
-  if (!first) return illegal(PutMessageStatus.MESSAGE_ILLEGAL, 'empty batch');
-  const records: Buffer[] = [];
-  let bytes = 0;
-  let waitFlush = true;
-  for (const msg of batch) {
-    if (msg.topic !== first.topic || msg.queueId !== first.queueId) {
-      return illegal(PutMessageStatus.MESSAGE_ILLEGAL, 'every message of a batch must have the same topic and queue');
-    }
-    if (getTransactionValue(msg.sysFlag) !== MessageSysFlag.TRANSACTION_NOT_TYPE) {
-      return illegal(PutMessageStatus.MESSAGE_ILLEGAL, 'batch messages cannot be transaction messages');
-    }
-    if (msg.properties.has(MessageConst.PROPERTY_DELAY_TIME_LEVEL)) {
-      return illegal(PutMessageStatus.MESSAGE_ILLEGAL, 'batch messages cannot have a delay level');
-    }
-    const one = encodeOne(msg, config);
-    if (!one.ok) return one;
-    waitFlush &&= one.waitFlush;
-    records.push(one.record);
-    bytes += one.record.length;
-  }
-  if (bytes > recordBytesMax(config)) {
-    return illegal(PutMessageStatus.MESSAGE_ILLEGAL, `batch of ${bytes} bytes is over the ${recordBytesMax(config)}-byte limit`);
-  }
-  return {
-    ok: true,
-    record: records.length === 1 ? records[0]! : Buffer.concat(records, bytes),
-    recordCount: records.length,
-    queueKey: queueKeyOf(first.topic, first.queueId),
-    waitFlush,
-  };
+/** Told how a put's append ended (the store, which answers the caller). */
+export interface PutCompletion {
+  putSettled(put: PlannedPut, outcome: AppendOutcome): void;
 }
 
-function checkMessage(
-  msg: MessageInner,
-  config: MessageStoreConfig,
-): { ok: true; properties: string } | { ok: false; status: PutMessageStatus; remark: string } {
-  const topicBytes = Buffer.byteLength(msg.topic, 'utf8');
-  if (topicBytes === 0) return illegal(PutMessageStatus.MESSAGE_ILLEGAL, 'topic is empty');
-  const topicMax = isRetryTopic(msg.topic) ? RECORD_TOPIC_BYTES_MAX : RECORD_V1_TOPIC_BYTES_MAX;
-  if (topicBytes > topicMax) {
-    return illegal(PutMessageStatus.MESSAGE_ILLEGAL, `topic ${msg.topic.slice(0, 64)}... is ${topicBytes} bytes, over ${topicMax}`);
+/**
+ * One or more records of one queue, checked and sized, ready to be encoded at their offsets; then
+ * the append in flight: where the records went, and whom to tell when the append ends. One object
+ * per put carries it all, so the append path makes no closures or tickets per message.
+ */
+export class PlannedPut implements RecordsWriter, AppendWaiter {
+  readonly ok = true;
+  /** The records' place in the log, set when the commit log places them. */
+  wroteOffset = 0;
+  queueOffset = 0;
+  storeTimestamp = 0;
+  /** Set by the store before appending. */
+  completion: PutCompletion | undefined;
+  resolve: ((result: PutMessageResult | PromiseLike<PutMessageResult>) => void) | undefined;
+  storeHost: SocketAddress | undefined;
+
+  constructor(
+    private readonly records: readonly PlannedRecord[],
+    readonly totalBytes: number,
+    /** Queue-offset table key, undefined for records that take no queue offset. */
+    readonly queueKey: string | undefined,
+    readonly waitFlush: boolean,
+  ) {}
+
+  get recordCount(): number {
+    return this.records.length;
   }
-  if (!Number.isInteger(msg.queueId) || msg.queueId < 0 || msg.queueId > 0x7fffffff) {
-    return illegal(PutMessageStatus.MESSAGE_ILLEGAL, `queueId ${msg.queueId} is not a non-negative int`);
+
+  /** Sizes of the records, in order (for a batch's message ids). */
+  recordSize(index: number): number {
+    return this.records[index]!.recordBytes;
   }
-  if (msg.body.length > config.maxMessageSize) {
-    return illegal(PutMessageStatus.MESSAGE_ILLEGAL, `body of ${msg.body.length} bytes is over maxMessageSize ${config.maxMessageSize}`);
+
+  /**
+   * Encodes the records back to back at `buf[pos]`. Throws InvalidArgumentError (before writing
+   * the record at fault) for a field the encoder refuses.
+   */
+  writeRecords(buf: Buffer, pos: number, physicalOffset: number, firstQueueOffset: number | undefined, storeTimestamp: number): number {
+    this.wroteOffset = physicalOffset;
+    this.queueOffset = firstQueueOffset ?? 0;
+    this.storeTimestamp = storeTimestamp;
+    let at = pos;
+    for (let i = 0; i < this.records.length; i++) {
+      const f = this.records[i]!;
+      f.queueOffset = firstQueueOffset === undefined ? 0 : firstQueueOffset + i;
+      f.physicalOffset = physicalOffset + (at - pos);
+      f.storeTimestamp = storeTimestamp;
+      at += encodeMessageRecordInto(buf, at, f);
+    }
+    return at - pos;
   }
-  const properties = msg.propertiesString ?? propertiesToString(msg.properties);
-  const propertiesBytes = Buffer.byteLength(properties, 'utf8');
-  if (propertiesBytes > MAX_PROPERTIES_BYTES) {
-    return illegal(PutMessageStatus.PROPERTIES_SIZE_EXCEEDED, `properties of ${propertiesBytes} bytes are over ${MAX_PROPERTIES_BYTES}`);
+
+  settle(outcome: AppendOutcome): void {
+    this.completion!.putSettled(this, outcome);
   }
-  return { ok: true, properties };
 }
 
-function encodeRecord(
-  msg: MessageInner,
-  properties: string,
-  config: MessageStoreConfig,
-): { ok: true; record: Buffer } | { ok: false; status: PutMessageStatus; remark: string } {
-  let record: Buffer;
-  try {
-    record = encodeMessageRecord({
+/** Plans puts for one store; owns the host and topic caches. */
+export class PutEncoder {
+  private readonly hosts = new HostAddressCache();
+  private readonly topics = new TopicCache();
+
+  constructor(private readonly config: MessageStoreConfig) {}
+
+  planOne(msg: MessageInner): PlannedPut | Refusal {
+    const info = this.topics.infoOf(msg.topic);
+    const record = this.planRecord(msg, info);
+    if (!isPlanned(record)) return record;
+    if (record.recordBytes > recordBytesMax(this.config)) {
+      return illegal(PutMessageStatus.MESSAGE_ILLEGAL, `record of ${record.recordBytes} bytes is over the ${recordBytesMax(this.config)}-byte limit`);
+    }
+    const queueKey = takesQueueOffset(msg.sysFlag) ? this.topics.queueKey(info, msg.queueId) : undefined;
+    return new PlannedPut([record], record.recordBytes, queueKey, waitsForFlush(msg));
+  }
+
+  /** A batch: one topic and queue, no transaction type, no delay level (RocketMQ's rules). */
+  planBatch(batch: readonly MessageInner[]): PlannedPut | Refusal {
+    const first = batch[0];
+    if (!first) return illegal(PutMessageStatus.MESSAGE_ILLEGAL, 'empty batch');
+    const info = this.topics.infoOf(first.topic);
+    const records: PlannedRecord[] = [];
+    let bytes = 0;
+    let waitFlush = true;
+    for (const msg of batch) {
+      if (msg.topic !== first.topic || msg.queueId !== first.queueId) {
+        return illegal(PutMessageStatus.MESSAGE_ILLEGAL, 'every message of a batch must have the same topic and queue');
+      }
+      if (getTransactionValue(msg.sysFlag) !== MessageSysFlag.TRANSACTION_NOT_TYPE) {
+        return illegal(PutMessageStatus.MESSAGE_ILLEGAL, 'batch messages cannot be transaction messages');
+      }
+      if (msg.properties.has(MessageConst.PROPERTY_DELAY_TIME_LEVEL)) {
+        return illegal(PutMessageStatus.MESSAGE_ILLEGAL, 'batch messages cannot have a delay level');
+      }
+      const record = this.planRecord(msg, info);
+      if (!isPlanned(record)) return record;
+      if (record.recordBytes > recordBytesMax(this.config)) {
+        return illegal(PutMessageStatus.MESSAGE_ILLEGAL, `record of ${record.recordBytes} bytes is over the ${recordBytesMax(this.config)}-byte limit`);
+      }
+      waitFlush &&= waitsForFlush(msg);
+      records.push(record);
+      bytes += record.recordBytes;
+    }
+    if (bytes > recordBytesMax(this.config)) {
+      return illegal(PutMessageStatus.MESSAGE_ILLEGAL, `batch of ${bytes} bytes is over the ${recordBytesMax(this.config)}-byte limit`);
+    }
+    return new PlannedPut(records, bytes, this.topics.queueKey(info, first.queueId), waitFlush);
+  }
+
+  private planRecord(msg: MessageInner, info: TopicInfo): PlannedRecord | Refusal {
+    const topicBytes = info.utf8.length;
+    if (topicBytes === 0) return illegal(PutMessageStatus.MESSAGE_ILLEGAL, 'topic is empty');
+    const topicMax = info.isRetry ? RECORD_TOPIC_BYTES_MAX : RECORD_V1_TOPIC_BYTES_MAX;
+    if (topicBytes > topicMax) {
+      return illegal(PutMessageStatus.MESSAGE_ILLEGAL, `topic ${msg.topic.slice(0, 64)}... is ${topicBytes} bytes, over ${topicMax}`);
+    }
+    if (!Number.isInteger(msg.queueId) || msg.queueId < 0 || msg.queueId > 0x7fffffff) {
+      return illegal(PutMessageStatus.MESSAGE_ILLEGAL, `queueId ${msg.queueId} is not a non-negative int`);
+    }
+    if (msg.body.length > this.config.maxMessageSize) {
+      return illegal(PutMessageStatus.MESSAGE_ILLEGAL, `body of ${msg.body.length} bytes is over maxMessageSize ${this.config.maxMessageSize}`);
+    }
+    const properties = msg.propertiesString ?? propertiesText(msg.properties);
+    if (typeof properties !== 'string') return properties;
+    const propertiesBytes = Buffer.byteLength(properties, 'utf8');
+    if (propertiesBytes > MAX_PROPERTIES_BYTES) {
+      return illegal(PutMessageStatus.PROPERTIES_SIZE_EXCEEDED, `properties of ${propertiesBytes} bytes are over ${MAX_PROPERTIES_BYTES}`);
+    }
+    const bornHostAddress = this.hosts.addressOf(msg.bornHost.host);
+    if (bornHostAddress === undefined) return illegal(PutMessageStatus.MESSAGE_ILLEGAL, `bornHost "${msg.bornHost.host}" is not an IPv4 or IPv6 literal`);
+    const storeHostAddress = this.hosts.addressOf(msg.storeHost.host);
+    if (storeHostAddress === undefined) return illegal(PutMessageStatus.MESSAGE_ILLEGAL, `storeHost "${msg.storeHost.host}" is not an IPv4 or IPv6 literal`);
+    // The encoder sets the V6 bits from the addresses; the size depends on them.
+    let sysFlag = msg.sysFlag & ~(MessageSysFlag.BORNHOST_V6_FLAG | MessageSysFlag.STOREHOSTADDRESS_V6_FLAG);
+    if (bornHostAddress.length === IPV6_ADDRESS_BYTES) sysFlag |= MessageSysFlag.BORNHOST_V6_FLAG;
+    if (storeHostAddress.length === IPV6_ADDRESS_BYTES) sysFlag |= MessageSysFlag.STOREHOSTADDRESS_V6_FLAG;
+    const record: PlannedRecord = {
       topic: msg.topic,
       queueId: msg.queueId,
       flag: msg.flag,
@@ -127,18 +196,34 @@ function encodeRecord(
       physicalOffset: 0,
       body: msg.body,
       properties,
-      ...(msg.bodyCRC === undefined ? {} : { bodyCRC: msg.bodyCRC }),
-    });
+      bodyCRC: msg.bodyCRC,
+      bornHostAddress,
+      storeHostAddress,
+      topicUtf8: info.utf8,
+      propertiesBytes,
+      recordBytes: messageRecordSize(msg.body.length, topicBytes, propertiesBytes, sysFlag),
+    };
+    return record;
+  }
+}
+
+function isPlanned(r: PlannedRecord | Refusal): r is PlannedRecord {
+  return (r as Refusal).ok !== false;
+}
+
+function waitsForFlush(msg: MessageInner): boolean {
+  return msg.properties.get(MessageConst.PROPERTY_WAIT_STORE_MSG_OK) !== 'false';
+}
+
+function propertiesText(properties: ReadonlyMap<string, string>): string | Refusal {
+  try {
+    return propertiesToString(properties);
   } catch (err) {
     if (err instanceof InvalidArgumentError) return illegal(PutMessageStatus.MESSAGE_ILLEGAL, err.message);
     throw err;
   }
-  if (record.length > recordBytesMax(config)) {
-    return illegal(PutMessageStatus.MESSAGE_ILLEGAL, `record of ${record.length} bytes is over the ${recordBytesMax(config)}-byte limit`);
-  }
-  return { ok: true, record };
 }
 
-function illegal(status: PutMessageStatus, remark: string): { ok: false; status: PutMessageStatus; remark: string } {
+export function illegal(status: PutMessageStatus, remark: string): Refusal {
   return { ok: false, status, remark };
 }
