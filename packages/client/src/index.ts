@@ -21,7 +21,7 @@ export { DefaultLitePullConsumer } from './consumer/default-lite-pull-consumer.j
 export { type LitePullConsumerOptions, type ResolvedLitePullOptions, resolveLitePullOptions, defaultConsumeTimestamp, AUTO_COMMIT_INTERVAL_MS_MIN } from './consumer/lite-pull-options.js';
 export { type AllocateMessageQueueStrategy, AllocateMessageQueueAveragely, AllocateMessageQueueAveragelyByCircle, AllocateMessageQueueConsistentHash, AllocateMessageQueueByConfig, AllocateMessageQueueByMachineRoom, CONSISTENT_HASH_VIRTUAL_NODES_DEFAULT, md5Hash32 } from './consumer/allocate-strategies.js';
 export { type OffsetStore, type OffsetEntry, type ReadOffsetType, RemoteBrokerOffsetStore, LocalFileOffsetStore, OFFSET_NOT_FOUND, OFFSET_READ_FAILED } from './consumer/offset-store.js';
-export { RebalanceImpl, type RebalanceTarget, SUBSCRIPTIONS_PER_CONSUMER_MAX } from './consumer/rebalance-impl.js';
+export { RebalanceImpl, type RebalanceTarget, type AllocationApplied, SUBSCRIPTIONS_PER_CONSUMER_MAX } from './consumer/rebalance-impl.js';
 export { PullAPIWrapper } from './consumer/pull-api-wrapper.js';
 export { computePullFromWhere, parseConsumeTimestamp } from './consumer/pull-from-where.js';
 export { type PullResult, type PullStatus, type PullRequestSpec, pullMessage, pullRequestCommand } from './api/pull-api.js';

@@ -24,6 +24,7 @@ export class Cluster {
   private readonly servers: Closable[] = [];
   private readonly dirs: string[] = [];
   private probe: RemotingClient | undefined;
+  private readonly brokerDirs = new Map<BrokerController, { dir: string; overrides: BrokerConfigOverrides }>();
 
   get namesrvAddr(): string {
     return this.namesrv.address;
@@ -44,14 +45,34 @@ export class Cluster {
   }
 
   async startBroker(overrides: BrokerConfigOverrides = {}): Promise<BrokerController> {
-    const broker = new BrokerController(
-      brokerConfigForTest(this.tempDir(), { brokerName: `broker-${randomId()}`, namesrvAddr: this.namesrvAddr, ...overrides }),
-      { logger: quietLogger('broker') },
-    );
+    const dir = this.tempDir();
+    const settings = { brokerName: `broker-${randomId()}`, namesrvAddr: this.namesrvAddr, ...overrides };
+    const broker = new BrokerController(brokerConfigForTest(dir, settings), { logger: quietLogger('broker') });
     this.servers.push(broker);
     await broker.start();
     this.brokers.push(broker);
+    this.brokerDirs.set(broker, { dir, overrides: settings });
     return broker;
+  }
+
+  /**
+   * Shuts `broker` down and starts a new BrokerController with the same name, port and store dir
+   * (a restart: the store recovers what the old one wrote). Returns the new one, which replaces
+   * the old in `brokers`.
+   */
+  async restartBroker(broker: BrokerController): Promise<BrokerController> {
+    const known = this.brokerDirs.get(broker);
+    if (known === undefined) throw new Error('restartBroker: not started by this cluster');
+    const listenPort = Number(broker.brokerAddr.split(':').pop());
+    await broker.shutdown();
+    const overrides = { ...known.overrides, listenPort };
+    const next = new BrokerController(brokerConfigForTest(known.dir, overrides), { logger: quietLogger('broker') });
+    this.servers.push(next);
+    await next.start();
+    this.brokers[this.brokers.indexOf(broker)] = next;
+    this.brokerDirs.delete(broker);
+    this.brokerDirs.set(next, { dir: known.dir, overrides });
+    return next;
   }
 
   /** NameServer + `brokerCount` brokers. */

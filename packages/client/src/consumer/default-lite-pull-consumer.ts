@@ -31,7 +31,7 @@ import { type LitePullConsumerOptions, type ResolvedLitePullOptions, defaultCons
 import { LocalFileOffsetStore, type OffsetStore, RemoteBrokerOffsetStore } from './offset-store.js';
 import { PullAPIWrapper } from './pull-api-wrapper.js';
 import { computePullFromWhere, masterOf, maxOffsetOf, parseConsumeTimestamp } from './pull-from-where.js';
-import { RebalanceImpl, SUBSCRIPTIONS_PER_CONSUMER_MAX } from './rebalance-impl.js';
+import { type AllocationApplied, RebalanceImpl, SUBSCRIPTIONS_PER_CONSUMER_MAX } from './rebalance-impl.js';
 import { type SubscriptionData, buildSubscriptionData } from './subscription-data.js';
 
 const PULL_DELAY_MS_WHEN_CACHE_FLOW_CONTROL = 50;
@@ -369,7 +369,7 @@ export class DefaultLitePullConsumer implements ConsumerMember {
     await this.doRebalance();
   }
 
-  private async applyAllocation(topic: string, allocated: readonly MessageQueue[]): Promise<boolean> {
+  private async applyAllocation(topic: string, allocated: readonly MessageQueue[]): Promise<AllocationApplied> {
     const { added, removed } = this.assigned.update(allocated, topic);
     for (const state of removed) {
       if (this.options.autoCommit && state.consumeOffset >= 0) this.offsetStoreImpl?.updateOffset(state.mq, state.consumeOffset, false);
@@ -378,7 +378,7 @@ export class DefaultLitePullConsumer implements ConsumerMember {
       this.offsetStoreImpl?.removeOffset(state.mq);
     }
     for (const state of added) this.startTask(state, 0);
-    return added.length > 0 || removed.length > 0;
+    return { changed: added.length > 0 || removed.length > 0, allTaken: true };
   }
 
   private maybeAutoCommit(): void {

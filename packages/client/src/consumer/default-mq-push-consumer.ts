@@ -32,7 +32,7 @@ import { PullAPIWrapper } from './pull-api-wrapper.js';
 import { computePullFromWhere, parseConsumeTimestamp } from './pull-from-where.js';
 import { type PushConsumerOptions, type ResolvedPushOptions, effectiveMaxReconsumeTimes, resolvePushOptions } from './push-options.js';
 import { QueueLocks } from './queue-locks.js';
-import { RebalanceImpl, SUBSCRIPTIONS_PER_CONSUMER_MAX } from './rebalance-impl.js';
+import { type AllocationApplied, RebalanceImpl, SUBSCRIPTIONS_PER_CONSUMER_MAX } from './rebalance-impl.js';
 import { buildSubscriptionData } from './subscription-data.js';
 
 const PULL_DELAY_MS_WHEN_FLOW_CONTROL = 50;
@@ -327,9 +327,10 @@ export class DefaultMQPushConsumer implements ConsumerMember {
     instance.rebalanceImmediately();
   }
 
-  private async applyAllocation(topic: string, allocated: readonly MessageQueue[]): Promise<boolean> {
+  private async applyAllocation(topic: string, allocated: readonly MessageQueue[]): Promise<AllocationApplied> {
     const wanted = new Set(allocated.map(mqKey));
     let changed = false;
+    let allTaken = true;
     for (const [key, entry] of this.queues) {
       if (entry.mq.topic !== topic || wanted.has(key)) continue;
       this.dropQueue(entry);
@@ -342,7 +343,10 @@ export class DefaultMQPushConsumer implements ConsumerMember {
       const key = mqKey(mq);
       if (this.queues.has(key)) continue;
       const pq = new ProcessQueue();
-      if (this.isOrderly && this.options.messageModel === 'CLUSTERING' && !(await (this.locks as QueueLocks).lockFor(mq, pq))) continue;
+      if (this.isOrderly && this.options.messageModel === 'CLUSTERING' && !(await (this.locks as QueueLocks).lockFor(mq, pq))) {
+        allTaken = false;
+        continue;
+      }
       this.offsetStoreImpl?.removeOffset(mq);
       let nextOffset: number;
       try {
@@ -361,7 +365,7 @@ export class DefaultMQPushConsumer implements ConsumerMember {
       changed = true;
     }
     if (changed) await this.onQueuesChanged(topic);
-    return changed;
+    return { changed, allTaken };
   }
 
   /** RebalancePushImpl.messageQueueChanged: a new subVersion so the broker takes the latest subscription. */

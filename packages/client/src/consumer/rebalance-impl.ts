@@ -2,7 +2,8 @@
 // from the route and (clustering) the group's live client ids from a broker hosting the topic,
 // both sorted, go through the allocation strategy; the consumer then applies the result (start
 // pulling new queues, persist and drop removed ones). Broadcasting consumers take every queue.
-// A round where a step fails leaves that topic as it was and reports "not balanced".
+// A round where a step fails leaves that topic as it was and reports "not balanced"; so does one
+// where an allocated orderly queue is still locked by its previous owner.
 
 import type { MessageQueue } from '@apogee/common';
 import { getConsumerIdListByGroup } from '../api/consumer-api.js';
@@ -12,12 +13,20 @@ import { compareMessageQueue } from '../message-queue.js';
 import type { AllocateMessageQueueStrategy } from './allocate-strategies.js';
 import type { SubscriptionData } from './subscription-data.js';
 
-export interface RebalanceTarget {
+export interface AllocationApplied {
+  /** The set of queues worked on changed. */
+  readonly changed: boolean;
   /**
-   * Make `allocated` the queues of `topic` this consumer works on; resolves true when the set
-   * changed. Called only when the allocation could be computed.
+   * Every allocated queue was taken. False when an orderly queue's broker lock is still held by
+   * its previous owner: the round then counts as unbalanced and runs again soon (Java's
+   * rebalanceLater), instead of after the full rebalance interval.
    */
-  applyAllocation(topic: string, allocated: readonly MessageQueue[], all: readonly MessageQueue[]): Promise<boolean>;
+  readonly allTaken: boolean;
+}
+
+export interface RebalanceTarget {
+  /** Make `allocated` the queues of `topic` this consumer works on. Called only when the allocation could be computed. */
+  applyAllocation(topic: string, allocated: readonly MessageQueue[], all: readonly MessageQueue[]): Promise<AllocationApplied>;
 }
 
 /** Topics one consumer may subscribe to. */
@@ -70,17 +79,13 @@ export class RebalanceImpl {
       return topic.startsWith('%RETRY%');
     }
     const mqAll = [...mqSet].sort(compareMessageQueue);
-    if (this.messageModel === 'BROADCASTING') {
-      await this.target.applyAllocation(topic, mqAll, mqAll);
-      return true;
-    }
+    if (this.messageModel === 'BROADCASTING') return (await this.target.applyAllocation(topic, mqAll, mqAll)).allTaken;
     const cidAll = await this.findConsumerIdList(topic);
     if (cidAll.length === 0 || mqAll.length === 0) {
       this.instance.log.warn({ topic, group: this.groupName, queues: mqAll.length, clients: cidAll.length }, 'rebalance: nothing to allocate');
       return false;
     }
     const allocated = this.strategy.allocate(this.groupName, this.instance.clientId, mqAll, cidAll);
-    await this.target.applyAllocation(topic, allocated.sort(compareMessageQueue), mqAll);
-    return true;
+    return (await this.target.applyAllocation(topic, allocated.sort(compareMessageQueue), mqAll)).allTaken;
   }
 }
