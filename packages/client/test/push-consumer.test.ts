@@ -1,7 +1,8 @@
 // DefaultMQPushConsumer against a real in-process NameServer + broker: clustering consumption with
 // offsets committed to the broker, retries through CONSUMER_SEND_MSG_BACK and the retry topic,
 // the DLQ after maxReconsumeTimes, two clustering consumers sharing queues, broadcasting, and
-// orderly consumption with broker queue locks and a suspended batch.
+// orderly consumption with broker queue locks and a suspended batch; consumeTimeout (a listener
+// call that runs too long gets its message sent back, as cleanExpireMsg does).
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { Message, type MessageExt } from '@apogee/common';
@@ -136,6 +137,42 @@ describe('DefaultMQPushConsumer, concurrently', () => {
     }
     await producer.send(new Message(topic, 'everyone'));
     await waitFor(() => seenX.some((s) => s.body === 'everyone') && seenY.some((s) => s.body === 'everyone'), { timeoutMs: 15_000 });
+  });
+  it('sends a message back for retry when its listener call runs longer than consumeTimeout; the queue offset moves past it meanwhile', async () => {
+    // delay level 3 (the one cleanExpireMsg uses) is 1 s here instead of 10 s
+    cluster = await Cluster.start(1, { messageDelayLevel: '1s 1s 1s 1s 1s' });
+    const broker = cluster.brokers[0]!;
+    const topic = `t-${randomId()}`;
+    await cluster.createTopic(topic, 1);
+    const producer = await producerFor(cluster);
+    const group = `cg-${randomId()}`;
+    const consumer = consumerFor(cluster, { consumerGroup: group, consumeTimeout: 0.005 }); // 300 ms
+    const seen: Seen[] = [];
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    consumer.subscribe(topic, '*');
+    consumer.registerMessageListener({
+      consumeMessage: async (msgs) => {
+        record(seen, msgs);
+        // the first call for 'stuck' outlives consumeTimeout until the test lets it go
+        if (msgs[0]!.body.toString() === 'stuck' && msgs[0]!.reconsumeTimes === 0) await released;
+        return 'CONSUME_SUCCESS' as const;
+      },
+    });
+    await consumer.start();
+    const stuck = await producer.send(new Message(topic, 'stuck'));
+    const after = await producer.send(new Message(topic, 'after'));
+    expect([stuck.queueOffset, after.queueOffset]).toEqual([0, 1]);
+    try {
+      await waitFor(() => seen.filter((s) => s.body === 'stuck').length === 2, { timeoutMs: 20_000 });
+      // the first call still runs, yet the group's offset is past both messages
+      await waitFor(() => broker.consumerOffsetManager.queryOffset(group, topic, 0) === 2, { timeoutMs: 10_000 });
+    } finally {
+      release(); // shutdown awaits the listener call
+    }
+    const view = seen.filter((s) => s.body === 'stuck').map((s) => [s.msgId, s.topic, s.reconsumeTimes]);
+    expect(view).toEqual([[stuck.msgId, topic, 0], [stuck.msgId, topic, 1]]);
+    expect(seen.filter((s) => s.body === 'after').map((s) => s.reconsumeTimes)).toEqual([0]);
   });
 });
 

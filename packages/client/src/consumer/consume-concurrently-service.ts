@@ -16,6 +16,10 @@ import { type SendBackContext, sendMessageBack } from './send-back.js';
 
 /** Local re-consumption of messages that could not be sent back, after this long, ms. */
 export const RECONSUME_LOCALLY_DELAY_MS = 5_000;
+/** Expired messages one queue sends back per cleaning round (ProcessQueue.cleanExpiredMsg's loop). */
+export const EXPIRED_MSGS_PER_ROUND_MAX = 16;
+/** The delay level an expired message is sent back with (Java: 3, 10 s). */
+export const EXPIRED_MSG_DELAY_LEVEL = 3;
 
 export interface ConsumeServiceContext {
   readonly executor: ConsumeExecutor;
@@ -40,6 +44,34 @@ export class ConsumeMessageConcurrentlyService {
     for (let i = 0; i < msgs.length; i += size) {
       const batch = msgs.slice(i, i + size);
       this.ctx.executor.submit(() => this.consume(batch, pq, mq));
+    }
+  }
+
+  /**
+   * ProcessQueue.cleanExpiredMsg: while the queue's oldest held message has been in its listener
+   * call for more than `consumeTimeoutMs`, send it back for a retry and stop holding it, so the
+   * queue's offset moves on. The listener call itself runs on; its result no longer matters for
+   * that message. Clustering only (a broadcasting consumer has nowhere to send it back).
+   */
+  async cleanExpiredMsg(pq: ProcessQueue, mq: MessageQueue, consumeTimeoutMs: number, nowMs: number): Promise<void> {
+    if (!this.ctx.isClustering) return;
+    for (let i = 0; i < EXPIRED_MSGS_PER_ROUND_MAX && !pq.isDropped && this.ctx.isRunning(); i++) {
+      const msg = pq.firstMessage();
+      const startMs = Number(msg?.getProperty(MessageConst.PROPERTY_CONSUME_START_TIMESTAMP) ?? NaN);
+      if (msg === undefined || !(nowMs - startMs > consumeTimeoutMs)) return;
+      const topic = msg.topic;
+      msg.topic = wrapNamespace(this.ctx.namespace, topic);
+      let sentBack: boolean;
+      try {
+        sentBack = await sendMessageBack(this.ctx.sendBack, msg, mq, EXPIRED_MSG_DELAY_LEVEL);
+      } finally {
+        msg.topic = topic;
+      }
+      if (!sentBack) return;
+      this.ctx.sendBack.instance.log.info({ msgId: msg.msgId, group: this.ctx.consumerGroup, mq, consumeTimeoutMs }, 'send expired msg back');
+      if (pq.firstMessage() !== msg) continue;
+      const offset = pq.removeMessage([msg]);
+      if (offset >= 0 && !pq.isDropped) this.ctx.offsetStore().updateOffset(mq, offset, true);
     }
   }
 

@@ -68,6 +68,8 @@ export class DefaultMQPushConsumer implements ConsumerMember {
   private readonly subscriptions = new Map<string, string>();
   private readonly queues = new Map<string, QueueEntry>();
   private lockTimer: NodeJS.Timeout | undefined;
+  private cleanExpiredTimer: NodeJS.Timeout | undefined;
+  private cleaningExpired: Promise<void> | undefined;
   private readonly pendingRefreshes = new Set<Promise<void>>();
   private isPaused = false;
   private startTimestampMs = 0;
@@ -173,6 +175,7 @@ export class DefaultMQPushConsumer implements ConsumerMember {
     instance.start();
     await this.refreshAfterSubscriptionChange();
     if (this.isOrderly && clustering) this.scheduleLockRenewal(1_000);
+    if (this.concurrently !== undefined && clustering) this.startCleanExpiredMsg();
   }
 
   /** Stops pulling and consuming, persists offsets, unlocks, unregisters. Idempotent. */
@@ -452,6 +455,23 @@ export class DefaultMQPushConsumer implements ConsumerMember {
     }
   }
 
+  /** Every consumeTimeout, the expired messages of each queue go back for a retry (cleanExpireMsg). */
+  private startCleanExpiredMsg(): void {
+    const timeoutMs = this.options.consumeTimeoutMs;
+    this.cleanExpiredTimer = setInterval(() => {
+      if (this.cleaningExpired !== undefined || this.state !== 'running') return;
+      const service = this.concurrently as ConsumeMessageConcurrentlyService;
+      // the consume start timestamp is wall-clock time (a message property, as in Java)
+      const nowMs = Date.now();
+      this.cleaningExpired = (async () => {
+        for (const { mq, pq } of [...this.queues.values()]) await service.cleanExpiredMsg(pq, mq, timeoutMs, nowMs);
+      })().catch((err: unknown) => this.instance?.log.warn({ err, group: this.consumerGroup }, 'cleanExpireMsg failed')).finally(() => {
+        this.cleaningExpired = undefined;
+      });
+    }, timeoutMs);
+    this.cleanExpiredTimer.unref();
+  }
+
   private scheduleLockRenewal(delayMs: number): void {
     this.lockTimer = setTimeout(() => {
       void (this.locks as QueueLocks).lockAll().finally(() => {
@@ -465,6 +485,8 @@ export class DefaultMQPushConsumer implements ConsumerMember {
     const wasRunning = this.state === 'running';
     this.state = 'stopped';
     clearTimeout(this.lockTimer);
+    clearInterval(this.cleanExpiredTimer);
+    await this.cleaningExpired;
     const entries = [...this.queues.values()];
     for (const entry of entries) clearTimeout(entry.timer);
     await Promise.allSettled([...this.pendingRefreshes]);

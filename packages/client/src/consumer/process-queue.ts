@@ -59,6 +59,11 @@ export class ProcessQueue {
     return this.msgMap.size === 0 ? this.queueOffsetMax + 1 : (this.msgMap.keys().next().value as number);
   }
 
+  /** The held message with the smallest offset (concurrently: the one holding the commit offset back). */
+  firstMessage(): MessageExt | undefined {
+    return this.msgMap.values().next().value;
+  }
+
   /** Orderly: up to `batchSize` messages from the head, moved to the consuming set. */
   takeMessages(batchSize: number): MessageExt[] {
     const taken: MessageExt[] = [];

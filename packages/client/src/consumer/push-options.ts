@@ -1,6 +1,6 @@
 // DefaultMQPushConsumer settings with Java's defaults (DefaultMQPushConsumer, reference §6.3, §7.2).
 
-import { DEFAULT_MAX_RECONSUME_TIMES, KiB, MiB } from '@apogee/common';
+import { DEFAULT_MAX_RECONSUME_TIMES, InvalidArgumentError, KiB, MiB } from '@apogee/common';
 import type { ClientConfigOptions } from '../client-config.js';
 import type { ConsumeFromWhere, MessageModel } from '../factory/heartbeat-data.js';
 import type { AllocateMessageQueueStrategy } from './allocate-strategies.js';
@@ -45,6 +45,12 @@ export interface PushConsumerOptions extends ClientConfigOptions {
   readonly pullTimeDelayMsWhenException?: number;
   /** Broadcasting offsets go under this directory. Default `<home>/.rocketmq_offsets`. */
   readonly localOffsetStoreDir?: string;
+  /**
+   * Concurrently: a message whose listener call has run this long is sent back for a retry
+   * (delay level 3) and no longer holds the queue's offset; checked every consumeTimeout
+   * (Java's cleanExpireMsg). Minutes, fractions allowed, 0.001..1440. Default 15.
+   */
+  readonly consumeTimeout?: number;
 }
 
 export interface ResolvedPushOptions {
@@ -65,6 +71,7 @@ export interface ResolvedPushOptions {
   readonly consumerTimeoutMsWhenSuspend: number;
   readonly pullTimeDelayMsWhenException: number;
   readonly localOffsetStoreDir: string | undefined;
+  readonly consumeTimeoutMs: number;
 }
 
 export function resolvePushOptions(o: PushConsumerOptions): ResolvedPushOptions {
@@ -86,7 +93,13 @@ export function resolvePushOptions(o: PushConsumerOptions): ResolvedPushOptions 
     consumerTimeoutMsWhenSuspend: intIn('consumerTimeoutMsWhenSuspend', o.consumerTimeoutMsWhenSuspend ?? 30_000, 1, 900_000),
     pullTimeDelayMsWhenException: intIn('pullTimeDelayMsWhenException', o.pullTimeDelayMsWhenException ?? 3_000, 0, 600_000),
     localOffsetStoreDir: o.localOffsetStoreDir,
+    consumeTimeoutMs: Math.round(numberIn('consumeTimeout', o.consumeTimeout ?? 15, 0.001, 1_440) * 60_000),
   };
+}
+
+function numberIn(name: string, value: number, min: number, max: number): number {
+  if (!Number.isFinite(value) || value < min || value > max) throw new InvalidArgumentError(name, `${name} ${value} not in ${min}..${max}`);
+  return value;
 }
 
 /** Concurrently: -1 means 16; orderly: -1 means "retry locally forever" (Integer.MAX_VALUE). */
