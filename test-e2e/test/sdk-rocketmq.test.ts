@@ -1,5 +1,5 @@
 // The Apogee SDK (@apogee/client) against the REAL Apache RocketMQ 5.3.3 NameServer + Broker from
-// the Maven jars: producer sends of every kind, the lite pull consumer, and the admin client.
+// the Maven jars: producer sends of every kind (delayed ones too), the lite pull consumer, and the admin client.
 // This is the reference for what the SDK expects of a broker; packages/client's own tests run the
 // same features against an in-process Apogee cluster. Port slot 12 (see src/ports.ts).
 //
@@ -177,6 +177,39 @@ describe.skipIf(!availability.ok)('Apogee SDK against Apache RocketMQ 5.3.3', ()
     const err = await second.seek(mq0, 10_000).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MQClientError);
     await second.shutdown();
+  });
+
+  it('producer: delayed messages (levels 1 and 2) go through SCHEDULE_TOPIC_XXXX and reach the topic only after their delay', async ({ onTestFailed }) => {
+    onTestFailed(failed);
+    const a = await admin();
+    const topic = unique('SdkDelay');
+    await createTopic(a, topic, 2);
+    const p = await producer();
+    const delayed = (body: string, level: number): Message => {
+      const m = new Message(topic, body);
+      m.setDelayTimeLevel(level);
+      return m;
+    };
+    const sent = new Map([
+      ['now', await p.send(new Message(topic, 'now'))],
+      ['level1', await p.send(delayed('level1', 1))],
+      ['level2', await p.send(delayed('level2', 2))],
+    ]);
+    expect([...sent.values()].map((r) => r.sendStatus)).toEqual(['SEND_OK', 'SEND_OK', 'SEND_OK']);
+    const c = track(new DefaultLitePullConsumer({ ...options(), consumerGroup: unique('cg'), consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET' }));
+    await c.subscribe(topic, '*');
+    await c.start();
+    const got = await pollCount(c, 3);
+    const byBody = new Map(got.map((m) => [m.body.toString(), m]));
+    expect([...byBody.keys()].sort()).toEqual(['level1', 'level2', 'now']);
+    for (const [body, result] of sent) expect([body, byBody.get(body)!.msgId, byBody.get(body)!.topic]).toEqual([body, result.msgId, topic]);
+    // default messageDelayLevel "1s 5s ...": the broker stores the delayed copy in the topic no
+    // earlier than born + delay (its own timestamps, not this test's timing)
+    const lagMs = (body: string): number => byBody.get(body)!.storeTimestamp - byBody.get(body)!.bornTimestamp;
+    expect(lagMs('level1')).toBeGreaterThanOrEqual(1_000);
+    expect(lagMs('level2')).toBeGreaterThanOrEqual(5_000);
+    expect(lagMs('now')).toBeLessThan(1_000);
+    expect([byBody.get('level1')!.getProperty('REAL_TOPIC'), byBody.get('level2')!.getProperty('REAL_TOPIC'), byBody.get('now')!.getProperty('REAL_TOPIC')]).toEqual([topic, topic, undefined]);
   });
 
   it('push consumer: concurrently with a retry through the broker and the DLQ; orderly in queue order under a broker lock', async ({ onTestFailed }) => {
