@@ -1,15 +1,22 @@
 // Storage engine throughput, side by side with the raw disk in the same run:
 // - append: putMessage with 128 B, 1 KiB and 4 KiB bodies, under ASYNC_FLUSH (1 and 256
-//   concurrent appenders) and SYNC_FLUSH (1, 16 and 256), each next to a raw sequential fs write
-//   of the same record bytes to a file on the same disk (1 MiB positional writes, no fsync; and
-//   for SYNC, the same writes each followed by fdatasync);
+//   concurrent appenders) and SYNC_FLUSH (1, 16 and 256). Two raw references per body size:
+//   sequential 1 MiB positional writes for the case length (the kernel's copy ceiling; and for
+//   SYNC, the same writes each followed by fdatasync), and after each append case a raw run of
+//   the SAME bytes in the SAME write sizes the store used (its average writev), into fresh files
+//   of the store's segment size (and for SYNC, an fdatasync as often as the store flushed). The
+//   % columns compare with both; the same-bytes one is the fair comparison.
+//   Each append case also prints main-thread+pool CPU per message (process.cpuUsage, the figure
+//   least disturbed by other load on the machine), the average write size, and how long dispatch
+//   (ConsumeQueue + index) needed after the last put to catch up.
 // - catch-up read: a consumer pulling a backlog (default 1 GiB of 4 KiB messages, one queue)
 //   with getMessage from offset 0, with RocketMQ's default pull limits and with larger ones,
 //   next to a raw sequential read of the same commit-log file (page cache).
 // Messages carry TAGS and a UNIQ_KEY, as RocketMQ clients send them (so the index works too).
 //
 //   pnpm -C bench run store
-//   APOGEE_BENCH_SECONDS=3 (per append case)  APOGEE_STORE_BACKLOG_MIB=1024  TMPDIR=<disk to test>
+//   APOGEE_BENCH_SECONDS=3 (per append case)  APOGEE_STORE_BACKLOG_MIB=1024 (0 skips it)
+//   APOGEE_STORE_BODIES=128,1024,4096  TMPDIR=<disk to test>
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,8 +27,10 @@ import { MessageStore, PutMessageStatus, createMessageStoreConfig, type FlushDis
 
 const CASE_MS = Number(process.env.APOGEE_BENCH_SECONDS ?? '3') * 1000;
 const BACKLOG_BYTES = Number(process.env.APOGEE_STORE_BACKLOG_MIB ?? '1024') * MiB;
-const BODY_SIZES = [128, 1 * KiB, 4 * KiB] as const;
+const BODY_SIZES = (process.env.APOGEE_STORE_BODIES ?? '128,1024,4096').split(',').map(Number);
 const RAW_CHUNK_BYTES = 1 * MiB;
+/** The store's default segment size: raw same-bytes runs roll files at the same size. */
+const SEGMENT_BYTES = createMessageStoreConfig({}).mappedFileSizeCommitLog;
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 function message(bodyBytes: number, body: Buffer, seq: number, queueId: number): MessageInner {
@@ -59,7 +68,18 @@ interface Rate {
   mbPerSec: number;
 }
 
-async function appendCase(bodyBytes: number, flushDiskType: FlushDiskType, appenders: number): Promise<Rate> {
+interface AppendRun extends Rate {
+  bytes: number;
+  msgs: number;
+  /** Average bytes per commit-log writev. */
+  writeBytes: number;
+  /** Commit-log writes per fdatasync. */
+  writesPerFlush: number;
+  cpuUsPerMsg: number;
+  dispatchLagMs: number;
+}
+
+async function appendCase(bodyBytes: number, flushDiskType: FlushDiskType, appenders: number): Promise<AppendRun> {
   const dir = freshDir('append');
   const store = new MessageStore(createMessageStoreConfig({ storePathRootDir: dir, flushDiskType }), { logger: silent });
   await store.start();
@@ -67,6 +87,8 @@ async function appendCase(bodyBytes: number, flushDiskType: FlushDiskType, appen
   let seq = 0;
   let msgs = 0;
   let bytes = 0;
+  const stats0 = store.getStats();
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const deadline = t0 + CASE_MS;
   const worker = async (id: number): Promise<void> => {
@@ -78,13 +100,29 @@ async function appendCase(bodyBytes: number, flushDiskType: FlushDiskType, appen
     }
   };
   await Promise.all(Array.from({ length: appenders }, (_, i) => worker(i)));
-  const seconds = (performance.now() - t0) / 1000;
+  const t1 = performance.now();
+  const cpu = process.cpuUsage(cpu0);
+  const stats = store.getStats();
+  await store.waitForDispatch();
+  const dispatchLagMs = performance.now() - t1;
+  const seconds = (t1 - t0) / 1000;
   await store.shutdown();
   fs.rmSync(dir, { recursive: true, force: true });
-  return { msgsPerSec: msgs / seconds, mbPerSec: bytes / MiB / seconds };
+  const writes = stats.commitLogWriteBatches - stats0.commitLogWriteBatches;
+  const flushes = Math.max(1, stats.commitLogFlushes - stats0.commitLogFlushes);
+  return {
+    msgsPerSec: msgs / seconds,
+    mbPerSec: bytes / MiB / seconds,
+    bytes,
+    msgs,
+    writeBytes: bytes / Math.max(1, writes),
+    writesPerFlush: writes / flushes,
+    cpuUsPerMsg: (cpu.user + cpu.system) / msgs,
+    dispatchLagMs,
+  };
 }
 
-/** Raw sequential positional writes of 1 MiB blocks of `recordSize`-byte records. */
+/** Raw sequential positional writes of 1 MiB blocks of `recordSize`-byte records, for the case length. */
 async function rawWriteCase(recordSize: number, syncEachWrite: boolean): Promise<Rate> {
   const dir = freshDir('raw');
   const file = path.join(dir, 'raw');
@@ -101,6 +139,40 @@ async function rawWriteCase(recordSize: number, syncEachWrite: boolean): Promise
   }
   const seconds = (performance.now() - t0) / 1000;
   await handle.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { msgsPerSec: pos / recordSize / seconds, mbPerSec: pos / MiB / seconds };
+}
+
+/**
+ * The raw counterpart of an append run: exactly its bytes, in writes of its average size, into
+ * fresh pre-sized files of the store's segment size (so every page is touched for the first time,
+ * as in the store), with an fdatasync every `writesPerFlush` writes when `sync`.
+ */
+async function rawSameBytesCase(run: AppendRun, recordSize: number, sync: boolean): Promise<Rate> {
+  const dir = freshDir('raw-same');
+  const writeBytes = Math.max(recordSize, Math.round(run.writeBytes / recordSize) * recordSize);
+  const chunk = Buffer.alloc(writeBytes, 0x61);
+  const syncEvery = Math.max(1, Math.round(run.writesPerFlush));
+  let handle: fs.promises.FileHandle | undefined;
+  let fileStart = -SEGMENT_BYTES;
+  let pos = 0;
+  let writes = 0;
+  const t0 = performance.now();
+  while (pos < run.bytes) {
+    if (pos + chunk.length > fileStart + SEGMENT_BYTES || handle === undefined) {
+      await handle?.close();
+      fileStart = pos;
+      handle = await fs.promises.open(path.join(dir, String(fileStart).padStart(20, '0')), 'w+');
+      await handle.truncate(SEGMENT_BYTES);
+    }
+    const n = Math.min(chunk.length, run.bytes - pos);
+    await handle.write(chunk, 0, n, pos - fileStart);
+    pos += n;
+    if (sync && ++writes % syncEvery === 0) await handle.datasync();
+  }
+  if (sync) await handle?.datasync();
+  const seconds = (performance.now() - t0) / 1000;
+  await handle?.close();
   fs.rmSync(dir, { recursive: true, force: true });
   return { msgsPerSec: pos / recordSize / seconds, mbPerSec: pos / MiB / seconds };
 }
@@ -184,30 +256,51 @@ function row(name: string, r: Rate, reference: Rate): void {
   console.log(`${name.padEnd(62)} ${r.msgsPerSec.toFixed(0).padStart(10)} msg/s ${r.mbPerSec.toFixed(1).padStart(9)} MB/s ${pct.padStart(5)} %`);
 }
 
+/** An append case and, under it, the raw run of the same bytes in the same write sizes. */
+function appendRows(name: string, run: AppendRun, sameBytes: Rate, reference: Rate, isSync: boolean, extra = ''): void {
+  const fair = ((run.mbPerSec / sameBytes.mbPerSec) * 100).toFixed(0);
+  const ceiling = ((run.mbPerSec / reference.mbPerSec) * 100).toFixed(0);
+  console.log(
+    `${name.padEnd(62)} ${run.msgsPerSec.toFixed(0).padStart(10)} msg/s ${run.mbPerSec.toFixed(1).padStart(9)} MB/s ${fair.padStart(5)} % ${ceiling.padStart(5)} %${extra}`,
+  );
+  console.log(
+    `${''.padEnd(4)}cpu ${run.cpuUsPerMsg.toFixed(2)} us/msg, writes of ${(run.writeBytes / KiB).toFixed(0)} KiB` +
+      `${isSync ? `, ${run.writesPerFlush.toFixed(1)} writes per fdatasync` : ''}, dispatch caught up ${run.dispatchLagMs.toFixed(0)} ms after the last put`,
+  );
+  const sameName = `  raw: same ${(run.bytes / MiB).toFixed(0)} MiB in ${(run.writeBytes / KiB).toFixed(0)} KiB writes${isSync ? ', same fdatasyncs' : ''}`;
+  console.log(`${sameName.padEnd(62)} ${sameBytes.msgsPerSec.toFixed(0).padStart(10)} msg/s ${sameBytes.mbPerSec.toFixed(1).padStart(9)} MB/s`);
+}
+
 async function main(): Promise<void> {
-  console.log(`command: APOGEE_BENCH_SECONDS=${CASE_MS / 1000} APOGEE_STORE_BACKLOG_MIB=${BACKLOG_BYTES / MiB} pnpm -C bench run store`);
+  console.log(
+    `command: APOGEE_BENCH_SECONDS=${CASE_MS / 1000} APOGEE_STORE_BACKLOG_MIB=${BACKLOG_BYTES / MiB} APOGEE_STORE_BODIES=${BODY_SIZES.join(',')} pnpm -C bench run store`,
+  );
   console.log(`node ${process.version}, ${os.cpus().length} cpus (${os.cpus()[0]?.model ?? '?'}), dir ${os.tmpdir()}, ${(CASE_MS / 1000).toFixed(1)} s per case`);
-  console.log('MB/s counts whole records (headers + body); % is against the raw line above it (append) or the raw read (catch-up)');
+  console.log('MB/s counts whole records (headers + body). Append rows: % of the raw run of the same bytes in the same write sizes');
+  console.log('(printed under each case), then % of the 1 MiB raw line of the body size. Catch-up rows: % of the raw read.');
   for (const bodyBytes of BODY_SIZES) {
     const size = recordBytes(bodyBytes);
     console.log(`\n-- ${bodyBytes} B bodies (${size}-byte records)`);
     const raw = await rawWriteCase(size, false);
-    row('raw sequential write, 1 MiB writes, no fsync', raw, raw);
-    const asyncRates: Rate[] = [];
+    row(`raw sequential write, 1 MiB writes for ${(CASE_MS / 1000).toFixed(1)} s, no fsync`, raw, raw);
+    const asyncRuns: AppendRun[] = [];
     for (const appenders of [1, 256]) {
       const r = await appendCase(bodyBytes, 'ASYNC_FLUSH', appenders);
-      asyncRates.push(r);
-      row(`ASYNC_FLUSH, ${appenders} appender(s)`, r, raw);
+      asyncRuns.push(r);
+      appendRows(`ASYNC_FLUSH, ${appenders} appender(s)`, r, await rawSameBytesCase(r, size, false), raw, false);
     }
     const rawSync = await rawWriteCase(size, true);
     row('raw sequential write, 1 MiB writes, fdatasync after each', rawSync, raw);
     for (const appenders of [1, 16, 256]) {
       const r = await appendCase(bodyBytes, 'SYNC_FLUSH', appenders);
-      row(`SYNC_FLUSH, ${appenders} appender(s) (vs ASYNC 256: ${((r.mbPerSec / asyncRates[1]!.mbPerSec) * 100).toFixed(0)} %)`, r, raw);
+      const vsAsync = ` (vs ASYNC 256: ${((r.mbPerSec / asyncRuns[1]!.mbPerSec) * 100).toFixed(0)} %)`;
+      appendRows(`SYNC_FLUSH, ${appenders} appender(s)`, r, await rawSameBytesCase(r, size, true), raw, true, vsAsync);
     }
   }
-  console.log(`\n-- catch-up read of a ${(BACKLOG_BYTES / MiB).toFixed(0)} MiB backlog (4 KiB bodies, one queue, page cache)`);
-  await backlogCase();
+  if (BACKLOG_BYTES > 0) {
+    console.log(`\n-- catch-up read of a ${(BACKLOG_BYTES / MiB).toFixed(0)} MiB backlog (4 KiB bodies, one queue, page cache)`);
+    await backlogCase();
+  }
 }
 
 await main();

@@ -22,7 +22,7 @@
 // Fixed part 91 bytes; each IPv6 host adds 12, V2 adds 1. A BLANK filler at a segment's end is
 // [int32 bytes to the end of the segment][int32 0xCBD43194], then whatever the file held.
 
-import { InvalidArgumentError, assert } from './errors.js';
+import { InvalidArgumentError, InvariantError } from './errors.js';
 import { crc32Masked } from './checksum.js';
 import { isInt32, writeInt64BE } from './int64.js';
 import { MessageSysFlag } from './message-sys-flag.js';
@@ -255,7 +255,8 @@ function writeRecord(buf: Buffer, start: number, f: MessageRecordFields, plan: R
   buf[pos + 1] = plan.propertiesBytes & 0xff;
   pos += 2;
   if (plan.propertiesBytes > 0) pos += buf.write(f.properties, pos, plan.propertiesBytes, 'utf8');
-  assert(pos === start + plan.totalSize, `record encoding wrote ${pos - start} bytes, planned ${plan.totalSize}`);
+  // Per record: the message is built only on failure (an assert's argument always is).
+  if (pos !== start + plan.totalSize) throw new InvariantError(`record encoding wrote ${pos - start} bytes, planned ${plan.totalSize}`);
 }
 
 /** Address bytes and the port; returns the position after them. */

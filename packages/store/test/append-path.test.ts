@@ -177,6 +177,25 @@ describe('append path', () => {
     }
   });
 
+  it('dispatches written appends on its own (a turn after the write), and shuts down with a wake-up pending', async () => {
+    const { store } = await started();
+    const topic = `wake-${randomId()}`;
+    const arrived: number[] = [];
+    store.addMessageArrivingListener((a) => arrived.push(a.logicOffset));
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => store.putMessage(makeMessage(topic, 0, `m${i}`))));
+    const end = results[49]!.result!.wroteOffset + results[49]!.result!.wroteBytes;
+    // No waitForDispatch: the write's own wake-up must get dispatch there.
+    await new Promise<void>((resolve) => {
+      const check = (): void => (store.getDispatchedPhyOffset() >= end ? resolve() : void setTimeout(check, 5));
+      check();
+    });
+    expect(arrived).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(store.getMaxOffsetInQueue(topic, 0)).toBe(50);
+    void store.putMessage(makeMessage(topic, 0, 'last'));
+    await store.shutdown(); // a dispatch wake-up may be scheduled: shutdown still dispatches and ends
+    expect(store.getDispatchedPhyOffset()).toBe(store.getMaxPhyOffset());
+  });
+
   it('writes records too big for a slab from their own buffers, between slab records, and reuses slabs intact', async () => {
     const big = APPEND_SLAB_RECORD_BYTES_MAX + 1000;
     const { store, dir } = await started({ mappedFileSizeCommitLog: 4 * APPEND_SLAB_BYTES, maxMessageSize: 2 * big, appendWriteBytesMax: 4 * APPEND_SLAB_BYTES });

@@ -1,4 +1,4 @@
-import { MiB, assert } from '@apogee/common';
+import { InvariantError, MiB } from '@apogee/common';
 
 // Write buffers for the append path. Records are encoded straight into a slab, one after
 // another, so that the bytes of one event-loop turn reach writev as a few large buffers and no
@@ -34,7 +34,7 @@ export class AppendSlabs {
    * buffer and sets reservedAt.
    */
   reserve(bytes: number, endOffset: number): Buffer {
-    assert(bytes > 0, `reservation of ${bytes} bytes`);
+    if (!(bytes > 0)) throw new InvariantError(`reservation of ${bytes} bytes`); // not assert: per append
     if (bytes > APPEND_SLAB_RECORD_BYTES_MAX) {
       this.reservedAt = 0;
       return Buffer.allocUnsafeSlow(bytes);

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { assert, MiB } from '@apogee/common';
+import { InvariantError, assert, MiB } from '@apogee/common';
 import type { MessageStoreConfig } from '../config/message-store-config.js';
 import { recordBytesMax } from '../config/message-store-config.js';
 import { SegmentQueue } from '../segment/segment-queue.js';
@@ -142,7 +142,8 @@ export class CommitLog {
     const dataStart = this.slabs.reservedAt;
     try {
       const wrote = writer.writeRecords(data, dataStart, wroteOffset, queueKey === undefined ? undefined : queueOffset, storeTimestamp);
-      assert(wrote === bytes, `records of ${bytes} bytes were encoded as ${wrote}`);
+      // Per-append checks throw InvariantError directly: an assert's message is built on every call.
+      if (wrote !== bytes) throw new InvariantError(`records of ${bytes} bytes were encoded as ${wrote}`);
     } catch (err) {
       this.slabs.unreserve(data, dataStart, bytes);
       throw err;
@@ -391,7 +392,7 @@ export class CommitLog {
       let next = first;
       while (i < batch.length && this.segments.segmentStartOf(batch[i]!.offset) === segStart) {
         const item = batch[i]!;
-        assert(item.offset === next, `append item at ${item.offset}, expected ${next}`);
+        if (item.offset !== next) throw new InvariantError(`append item at ${item.offset}, expected ${next}`);
         next = item.offset + item.span;
         if (item.data !== data || item.dataStart !== end) {
           buffers.push(data.subarray(start, end));

@@ -32,6 +32,7 @@ export class ReputService {
   private readBytesOverride = 0;
   private readonly reader = new DispatchRequestReader();
   private wokenWhileRunning = false;
+  private wakeImmediate: NodeJS.Immediate | undefined;
 
   constructor(
     private readonly commitLog: CommitLog,
@@ -75,6 +76,22 @@ export class ReputService {
     });
   }
 
+  /**
+   * wake(), one event-loop turn later. Called when a write completes: the appends answered by it
+   * make the next appends at once, and their write is issued from this turn's setImmediate; a
+   * round started now would hold the loop before that write is on its way, while a round one
+   * turn later runs while it is in flight.
+   */
+  wakeAfterNextWrite(): void {
+    if (this.stopped || this.wakeImmediate) return;
+    this.wakeImmediate = setImmediate(() => {
+      this.wakeImmediate = setImmediate(() => {
+        this.wakeImmediate = undefined;
+        this.wake();
+      });
+    });
+  }
+
   /** Dispatches everything up to the bound and resolves when done (startup, tests, shutdown). */
   async catchUp(): Promise<void> {
     for (;;) {
@@ -88,6 +105,8 @@ export class ReputService {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
+    if (this.wakeImmediate) clearImmediate(this.wakeImmediate);
+    this.wakeImmediate = undefined;
     await this.loop;
   }
 

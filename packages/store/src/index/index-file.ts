@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { assert } from '@apogee/common';
+import { InvariantError, assert } from '@apogee/common';
 import { datasync, readAtSync, writeAtSync, writevFully } from '../util/fd-io.js';
 import { readInt64BE, writeInt64BE } from '@apogee/common';
 import { javaStringHashCode } from '../commitlog/record-layout.js';
@@ -180,7 +180,8 @@ export class IndexFile {
    * Returns false when the file is full (the caller rolls to a new file and retries).
    */
   putKeyHash(keyHash: number, phyOffset: number, storeTimestamp: number): boolean {
-    assert(this.slots !== undefined && !this.closed, `putKey on read-only index file ${this.filePath}`);
+    // Per key: the message is built only on failure (an assert's argument always is).
+    if (this.slots === undefined || this.closed) throw new InvariantError(`putKey on read-only index file ${this.filePath}`);
     const h = this.header;
     if (h.indexCount >= this.indexNum) return false;
     const slotPos = (keyHash % this.hashSlotNum) * INDEX_SLOT_BYTES;

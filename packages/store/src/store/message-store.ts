@@ -124,7 +124,7 @@ export class MessageStore {
     );
     this.commitLog.onWritten = (wrote, batch) => {
       this.flusher.onWritten(batch);
-      if (!isSync) this.reput.wake();
+      if (!isSync) this.reput.wakeAfterNextWrite();
       for (const l of this.appendListeners) l(wrote);
     };
     this.commitLog.onFlushed = () => {

@@ -1,4 +1,4 @@
-import { assert, createOffsetMessageId, hostAddressBytes, isRetryTopic, type SocketAddress } from '@apogee/common';
+import { InvariantError, createOffsetMessageId, hostAddressBytes, isRetryTopic, type SocketAddress } from '@apogee/common';
 
 // What the append path would otherwise work out again for every message: the address bytes of
 // born and store hosts, a topic's UTF-8 bytes and queue keys, and the offset-message-id prefix
@@ -77,7 +77,8 @@ export class OffsetMessageIdCache {
       this.port = storeHost.port;
       return id;
     }
-    assert(Number.isSafeInteger(commitLogOffset) && commitLogOffset >= 0, `commit log offset ${commitLogOffset} for a message id`);
+    // Checked per message: the message is built only on failure (an assert's argument always is).
+    if (!(Number.isSafeInteger(commitLogOffset) && commitLogOffset >= 0)) throw new InvariantError(`commit log offset ${commitLogOffset} for a message id`);
     return this.prefix + offsetHex(commitLogOffset);
   }
 }
