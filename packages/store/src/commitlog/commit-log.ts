@@ -13,19 +13,23 @@ import { BLANK_HEADER_BYTES, BLANK_MAGIC_CODE } from './record-layout.js';
 import { AppendSlabs } from './append-slabs.js';
 import { WrittenWindow } from './written-window.js';
 
-interface WrittenRun {
-  offset: number;
-  data: Buffer;
-}
-
 // The CommitLog: every message of every topic, back to back, in segment files named by their
 // start offset (reference §2). Offsets are assigned synchronously when an append is accepted, so
 // acceptance order is commit-log order and per-queue order. The bytes accepted in one event-loop
 // turn go to disk in one writev; one write is in flight at a time, and the next one carries
-// everything accepted meanwhile (natural group writes under load).
+// everything accepted meanwhile (natural group writes under load). Records are encoded at
+// acceptance straight into reused write slabs (append-slabs.ts) with their offsets in place, so a
+// write is a few large buffers; written records stay visible to dispatch from memory for a while
+// (written-window.ts) so that it need not read them back.
 //
 // Positions, all global offsets: cursor (next offset to assign) >= wroteOffset (in the page cache,
 // readable) >= flushedOffset (fdatasync'ed).
+
+/** Written bytes that hold whole records, at their commit-log offset (for the window). */
+interface WrittenRun {
+  offset: number;
+  data: Buffer;
+}
 
 /** Appends waiting to be written, in bytes; beyond it puts are refused as OS_PAGE_CACHE_BUSY. */
 export const PENDING_APPEND_BYTES_MAX = 128 * MiB;

@@ -6,8 +6,10 @@ import { type CommitLogDispatcher, DispatchRequestReader, type TagsCodeHook } fr
 // ReputMessageService (reference §9): reads the commit log from `reputFromOffset` up to a bound
 // (the flushed offset under SYNC_FLUSH, the written offset otherwise), parses records without CRC
 // and without touching bodies, and hands each to every dispatcher in order. It is woken when data
-// arrives instead of polling every millisecond. A round is synchronous after its read and bounded
-// by dispatchReadBytesMax, so the event loop is never held for long.
+// arrives instead of polling every millisecond (after a write, one turn later: see
+// wakeAfterNextWrite). Just-written records are taken from the commit log's in-memory window,
+// older ones read back. A round is synchronous after its read and bounded by
+// dispatchReadBytesMax, so the event loop is never held for long.
 //
 // A dispatcher that throws (ENOSPC writing a ConsumeQueue, say) leaves reputFromOffset where it
 // was; the round is retried later, and because ConsumeQueue and index writes skip what they

@@ -291,7 +291,7 @@ export class MessageStore {
       refused = this.commitLog.appendRecords(put, put.queueKey, this.clock.nowMs(), put.waitFlush, put);
     } catch (err) {
       if (err instanceof InvalidArgumentError) return Promise.resolve({ status: PutMessageStatus.MESSAGE_ILLEGAL, remark: err.message });
-      throw err;
+      return Promise.reject(err); // a bug (InvariantError): the caller's promise fails, as from an async function
     }
     if (refused) {
       return Promise.resolve(
@@ -307,10 +307,14 @@ export class MessageStore {
   /** The append of `put` ended: answer its caller. */
   private putSettled(put: PlannedPut, outcome: AppendOutcome): void {
     const resolve = put.resolve!;
-    const status = statusOf(outcome);
-    if (outcome.kind === 'failed') resolve({ status, remark: outcome.reason });
-    else if (this.replicationWaiter && this.config.brokerRole === 'SYNC_MASTER' && put.waitFlush) resolve(this.replicatedResult(put, status, this.replicationWaiter));
-    else resolve(this.putResult(put, status));
+    try {
+      const status = statusOf(outcome);
+      if (outcome.kind === 'failed') resolve({ status, remark: outcome.reason });
+      else if (this.replicationWaiter && this.config.brokerRole === 'SYNC_MASTER' && put.waitFlush) resolve(this.replicatedResult(put, status, this.replicationWaiter));
+      else resolve(this.putResult(put, status));
+    } catch (err) {
+      resolve(Promise.reject(err)); // fails this put only, never the write loop that settles it
+    }
   }
 
   private async replicatedResult(put: PlannedPut, flushStatus: PutMessageStatus, waiter: PutReplicationWaiter): Promise<PutMessageResult> {
