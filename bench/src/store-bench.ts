@@ -16,7 +16,7 @@
 //
 //   pnpm -C bench run store
 //   APOGEE_BENCH_SECONDS=3 (per append case)  APOGEE_STORE_BACKLOG_MIB=1024 (0 skips it)
-//   APOGEE_STORE_BODIES=128,1024,4096  TMPDIR=<disk to test>
+//   APOGEE_STORE_BODIES=128,1024,4096 (empty: only the catch-up read)  TMPDIR=<disk to test>
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -27,7 +27,7 @@ import { MessageStore, PutMessageStatus, createMessageStoreConfig, type FlushDis
 
 const CASE_MS = Number(process.env.APOGEE_BENCH_SECONDS ?? '3') * 1000;
 const BACKLOG_BYTES = Number(process.env.APOGEE_STORE_BACKLOG_MIB ?? '1024') * MiB;
-const BODY_SIZES = (process.env.APOGEE_STORE_BODIES ?? '128,1024,4096').split(',').map(Number);
+const BODY_SIZES = (process.env.APOGEE_STORE_BODIES ?? '128,1024,4096').split(',').map(Number).filter((n) => n > 0);
 const RAW_CHUNK_BYTES = 1 * MiB;
 /** The store's default segment size: raw same-bytes runs roll files at the same size. */
 const SEGMENT_BYTES = createMessageStoreConfig({}).mappedFileSizeCommitLog;
