@@ -383,7 +383,17 @@ export async function resumeFromCommittedOffset(ctx: ScenarioContext): Promise<v
   expect(second.failed, describeFailures(second)).toEqual([]);
   const c2 = await startPushConsumer(ctx.client, { topic, group, name: 'after-restart', expect: 5, graceMs: DUPLICATE_WATCH_MS, timeoutMs: RECEIVE_TIMEOUT_MS });
   const e2 = await c2.finish(RECEIVE_TIMEOUT_MS + 20_000);
-  expect(sortedIdx(deliveries(c2)), `the restarted consumer resumes at the committed offsets; ${c2.diagnostics()}`).toEqual(range(5, 10));
+  const got = sortedIdx(deliveries(c2));
+  if (ctx.cluster.label === 'Apogee') {
+    expect(got, `the restarted consumer resumes at the committed offsets; ${c2.diagnostics()}`).toEqual(range(5, 10));
+  } else {
+    // The control: RocketMQ only promises at-least-once here. In one CI run under load a 4.9.8
+    // client's last offset of one queue did not reach the 5.3.3 broker before shutdown and one
+    // message of the first batch came again; record that instead of failing the control.
+    expect(got.filter((i) => i >= 5), `the restarted consumer gets the second batch; ${c2.diagnostics()}`).toEqual(range(5, 10));
+    const again = got.filter((i) => i < 5);
+    if (again.length > 0) ctx.notes.push(`${ctx.cluster.label} redelivered [${again.join(', ')}] after a clean consumer restart (at-least-once)`);
+  }
   expect(e2.code).toBe(0);
 }
 
