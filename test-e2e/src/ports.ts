@@ -20,7 +20,7 @@ export interface PeerPorts {
 /**
  * Slots in use (keep this list current): 0 test/java-peers.test.ts, 1 capture-golden 5.3.3,
  * 2 capture-golden 4.9.8, 3-8 the interop tests (INTEROP_PORT_SLOTS in interop-programs.ts),
- * 12 test/sdk-rocketmq.test.ts, 45 bench/src/broker-e2e-bench.ts, 46 bench/src/sdk-bench.ts.
+ * 12 test/sdk-rocketmq.test.ts, 13 test/mqadmin-terminal.test.ts, 14-15 test/mqadmin-cli.test.ts, 45 bench/src/broker-e2e-bench.ts, 46 bench/src/sdk-bench.ts.
  */
 export function peerPorts(slot: number): PeerPorts {
   if (!Number.isInteger(slot) || slot < 0 || slot >= PORT_SLOTS_MAX) throw new RangeError(`port slot ${slot} not in 0..${PORT_SLOTS_MAX - 1}`);
