@@ -11,7 +11,7 @@ export { publishQueuesOf, subscribeQueuesOf, limitQueueNums, topicRouteEquals } 
 export { type SubscriptionData, type ExpressionType, SUB_ALL, EXPRESSION_TYPE_TAG, EXPRESSION_TYPE_SQL92, buildSubscriptionData, matchesSubscription } from './consumer/subscription-data.js';
 export { TopicPublishInfo, type QueueFilter } from './producer/topic-publish-info.js';
 export { MQFaultStrategy, LATENCY_MAX_MS, NOT_AVAILABLE_DURATION_MS, computeNotAvailableDuration } from './producer/mq-fault-strategy.js';
-export { type TopicOffset, type TopicStatsTable, type OffsetWrapper, type ConsumeStats, type Connection, type ConsumerConnection, type ProducerConnection } from './api/admin-bodies.js';
+export { type TopicOffset, type TopicStatsTable, type OffsetWrapper, type ConsumeStats, type Connection, type ConsumerConnection, type ProducerConnection, type ResetOffsetEntry, type RollbackStats, type BrokerStatsItem, type BrokerStatsData, type ConsumeStatsList, type SubscriptionGroupConfigView, type SubscriptionGroupWrapper, type TopicConfigSerializeWrapper, SUBSCRIPTION_GROUP_DEFAULTS } from './api/admin-bodies.js';
 export { DefaultMQProducer, type SendOptions, type SendCallback, PUBLISH_TOPICS_MAX } from './producer/default-mq-producer.js';
 export { type ProducerOptions, type ResolvedProducerOptions, resolveProducerOptions, SEND_MSG_TIMEOUT_MS_DEFAULT, DEFAULT_TOPIC_QUEUE_NUMS_DEFAULT, RETRY_TIMES_WHEN_SEND_FAILED_DEFAULT, RETRY_TIMES_MAX, ASYNC_SENDS_IN_FLIGHT_MAX_DEFAULT } from './producer/producer-options.js';
 export { type SendResult, type SendStatus, processSendResponse } from './producer/send-result.js';

@@ -2,10 +2,15 @@
 // lookups (view by offset id, query by key and unique key) and queue offsets are answered by
 // Apogee today. Broker admin codes the Apogee broker does not answer yet are probed first; their
 // tests are skipped (with the code named) until it does, and test-e2e/test/sdk-rocketmq.test.ts
-// runs them against Apache RocketMQ 5.3.3.
+// runs them against Apache RocketMQ 5.3.3. Then the offset, group and broker-table calls: reset
+// by timestamp (server-side with a consumer online; client-side with a consumer online, then the
+// 206 answer with nobody online and the old fallback that commits the offsets itself),
+// updateConsumeOffset, clone offsets to another group, consume stats of every group on a broker,
+// broker stats data, the whole subscription-group and topic tables, and the typed error of
+// examineConsumeStats for a group with no progress and nobody online.
 
 import { afterEach, describe, expect, it, type TestContext } from 'vitest';
-import { Message } from '@apogee/common';
+import { Message, type MessageQueue } from '@apogee/common';
 import { RequestCode, ResponseCode } from '@apogee/remoting';
 import { randomId, waitFor } from '@apogee/remoting/testing';
 import { DefaultLitePullConsumer, DefaultMQAdminExt, DefaultMQProducer, DefaultMQPushConsumer, MQBrokerError, MQClientError } from '../src/index.js';
@@ -17,8 +22,8 @@ afterEach(async () => {
   cluster = undefined;
 });
 
-async function setup(): Promise<{ c: Cluster; admin: DefaultMQAdminExt; producer: DefaultMQProducer }> {
-  const c = await Cluster.start(1);
+async function setup(brokerOverrides: Record<string, boolean> = {}): Promise<{ c: Cluster; admin: DefaultMQAdminExt; producer: DefaultMQProducer }> {
+  const c = await Cluster.start(1, brokerOverrides);
   cluster = c;
   const admin = c.track(new DefaultMQAdminExt(c.clientOptions()));
   await admin.start();
@@ -169,4 +174,231 @@ describe('DefaultMQAdminExt, broker admin', () => {
     expect(answer).toMatchObject({ consumeResult: 'CR_SUCCESS', order: false, autoCommit: true });
     expect(seen).toEqual(['direct']);
   });
+});
+
+/** A new topic with 2 queues holding `count` messages. */
+async function topicWithMessages(c: Cluster, producer: DefaultMQProducer, count: number): Promise<string> {
+  const topic = `t-${randomId()}`;
+  await c.createTopic(topic, 2);
+  for (let i = 0; i < count; i++) await producer.send(new Message(topic, `m${i}`));
+  return topic;
+}
+
+const sleepMs = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Sends `before` messages, then `after` messages at least 50 ms later, over the topic's queues.
+ * Returns the time between the two batches and, per queue id, how many of the first batch it holds.
+ */
+async function sendTwoBatches(producer: DefaultMQProducer, topic: string, before: number, after: number): Promise<{ midMs: number; beforeByQueue: Map<number, number>; queues: MessageQueue[] }> {
+  const beforeByQueue = new Map<number, number>();
+  const queues = new Map<number, MessageQueue>();
+  for (let i = 0; i < before; i++) {
+    const sent = await producer.send(new Message(topic, `before-${i}`));
+    beforeByQueue.set(sent.messageQueue.queueId, (beforeByQueue.get(sent.messageQueue.queueId) ?? 0) + 1);
+    queues.set(sent.messageQueue.queueId, sent.messageQueue);
+  }
+  await sleepMs(50);
+  const midMs = Date.now();
+  await sleepMs(50);
+  for (let i = 0; i < after; i++) {
+    const sent = await producer.send(new Message(topic, `after-${i}`));
+    queues.set(sent.messageQueue.queueId, sent.messageQueue);
+  }
+  return { midMs, beforeByQueue, queues: [...queues.values()].sort((a, b) => a.queueId - b.queueId) };
+}
+
+/** queueId -> committed offset of the group on `topic`. */
+async function committed(admin: DefaultMQAdminExt, group: string, topic: string): Promise<Map<number, number>> {
+  const stats = await admin.examineConsumeStats(group, topic);
+  return new Map(stats.offsetTable.map((o) => [o.messageQueue.queueId, o.consumerOffset]));
+}
+
+/** A push consumer of `topic` that records the bodies it consumes. */
+async function startPushConsumer(c: Cluster, group: string, topic: string, seen: string[]): Promise<DefaultMQPushConsumer> {
+  const consumer = c.track(new DefaultMQPushConsumer({
+    ...c.clientOptions({ pollNameServerIntervalMs: 200, persistConsumerOffsetIntervalMs: 100 }), consumerGroup: group, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
+  }));
+  consumer.subscribe(topic, '*');
+  consumer.registerMessageListener({ consumeMessage: (msgs) => (seen.push(...msgs.map((m) => m.body.toString())), 'CONSUME_SUCCESS') });
+  await consumer.start();
+  return consumer;
+}
+
+const sum = (offsets: Map<number, number>): number => [...offsets.values()].reduce((n, o) => n + o, 0);
+
+describe('DefaultMQAdminExt, offset resets', () => {
+  it('5.x broker (server-side reset), push consumer online: the broker answers and commits the offsets of the time', async () => {
+    const { c, admin, producer } = await setup();
+    const topic = `t-${randomId()}`;
+    await c.createTopic(topic, 2);
+    const { midMs, beforeByQueue } = await sendTwoBatches(producer, topic, 6, 4);
+    const group = `cg-${randomId()}`;
+    const seen: string[] = [];
+    await startPushConsumer(c, group, topic, seen);
+    await waitFor(() => seen.length === 10, { timeoutMs: 10_000 });
+    await waitFor(async () => sum(await committed(admin, group, topic)) === 10, { timeoutMs: 10_000 });
+
+    const reset = await admin.resetOffsetByTimestamp(topic, group, midMs, true);
+    const brokerName = c.brokers[0]!.brokerConfig.brokerName;
+    expect(reset).toEqual([0, 1].map((queueId) => ({ messageQueue: { topic, brokerName, queueId }, offset: beforeByQueue.get(queueId) ?? 0 })));
+    expect(await committed(admin, group, topic)).toEqual(new Map([0, 1].map((q) => [q, beforeByQueue.get(q) ?? 0])));
+  });
+
+  it('client-side reset: an online push consumer re-consumes from the time; offline the broker answers 206 and the old fallback commits itself', async () => {
+    const { c, admin, producer } = await setup({ useServerSideResetOffset: false });
+    const broker = c.brokers[0]!;
+    const brokerName = broker.brokerConfig.brokerName;
+    const topic = `t-${randomId()}`;
+    await c.createTopic(topic, 2);
+    const { midMs, beforeByQueue, queues } = await sendTwoBatches(producer, topic, 5, 5);
+    expect(queues.map((q) => q.queueId)).toEqual([0, 1]);
+    const maxByQueue = new Map<number, number>();
+    for (const mq of queues) maxByQueue.set(mq.queueId, await admin.maxOffset(mq));
+    const beforeOffsets = new Map([0, 1].map((q) => [q, beforeByQueue.get(q) ?? 0]));
+    const group = `cg-${randomId()}`;
+    const seen: string[] = [];
+    const consumer = await startPushConsumer(c, group, topic, seen);
+    await waitFor(() => seen.length === 10, { timeoutMs: 10_000 });
+    await waitFor(async () => sum(await committed(admin, group, topic)) === 10, { timeoutMs: 10_000 });
+
+    // the broker tells the consumer (RESET_CONSUMER_CLIENT_OFFSET), which moves back and consumes the later batch again
+    const reset = await admin.resetOffsetByTimestamp(topic, group, midMs, true);
+    expect(reset).toEqual([0, 1].map((queueId) => ({ messageQueue: { topic, brokerName, queueId }, offset: beforeOffsets.get(queueId) })));
+    await waitFor(() => seen.length === 15, { timeoutMs: 10_000 });
+    expect(seen.slice(10).sort()).toEqual(['after-0', 'after-1', 'after-2', 'after-3', 'after-4']);
+    await waitFor(async () => sum(await committed(admin, group, topic)) === 10, { timeoutMs: 10_000 });
+    await consumer.shutdown();
+
+    const err = await admin.resetOffsetByTimestamp(topic, group, midMs, false).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MQBrokerError);
+    expect(err).toMatchObject({ responseCode: ResponseCode.CONSUMER_NOT_ONLINE, brokerAddr: broker.brokerAddr });
+
+    const rows = await admin.resetOffsetByTimestampOld(group, topic, midMs, false);
+    expect(rows).toEqual([0, 1].map((queueId) => {
+      const max = maxByQueue.get(queueId)!;
+      const before = beforeOffsets.get(queueId)!;
+      return { brokerName, queueId, brokerOffset: max, consumerOffset: max, timestampOffset: before, rollbackOffset: before };
+    }));
+    expect(await committed(admin, group, topic)).toEqual(beforeOffsets);
+
+    // without force the group is never moved forwards (-1: to the max offset); with force it is
+    const notForced = await admin.resetOffsetByTimestampOld(group, topic, -1, false);
+    expect(notForced.map((r) => [r.timestampOffset, r.rollbackOffset])).toEqual([0, 1].map((q) => [maxByQueue.get(q), beforeOffsets.get(q)]));
+    expect(await committed(admin, group, topic)).toEqual(beforeOffsets);
+    const forced = await admin.resetOffsetByTimestampOld(group, topic, -1, true);
+    expect(forced.map((r) => r.rollbackOffset)).toEqual([maxByQueue.get(0), maxByQueue.get(1)]);
+    expect(await committed(admin, group, topic)).toEqual(maxByQueue);
+  });
+
+  it('updateConsumeOffset commits an offset; the old fallback starts a group without progress from the queues\' min offsets', async () => {
+    const { c, admin, producer } = await setup();
+    const broker = c.brokers[0]!;
+    const topic = `t-${randomId()}`;
+    await c.createTopic(topic, 2);
+    const { midMs, beforeByQueue, queues } = await sendTwoBatches(producer, topic, 4, 4);
+    const beforeOffsets = new Map([0, 1].map((q) => [q, beforeByQueue.get(q) ?? 0]));
+    const group = `cg-${randomId()}`;
+    // a 5.x broker takes offsets of existing groups only
+    await admin.createAndUpdateSubscriptionGroupConfig(broker.brokerAddr, { groupName: group });
+
+    const rows = await admin.resetOffsetByTimestampOld(group, topic, midMs, false);
+    // consumerOffset is the min offset (0): the time's offset is ahead of it, so nothing is committed without force
+    expect(rows.map((r) => [r.queueId, r.consumerOffset, r.timestampOffset, r.rollbackOffset])).toEqual([0, 1].map((q) => [q, 0, beforeOffsets.get(q), 0]));
+    await admin.resetOffsetByTimestampOld(group, topic, midMs, true);
+    expect(await committed(admin, group, topic)).toEqual(beforeOffsets);
+
+    await admin.updateConsumeOffset(broker.brokerAddr, group, queues[1]!, 1);
+    expect(await committed(admin, group, topic)).toEqual(new Map([[0, beforeOffsets.get(0)], [1, 1]]));
+  });
+});
+
+describe('DefaultMQAdminExt, groups', () => {
+  it('clones a group\'s offsets to a new group and lists both groups\' consume stats on the broker', async () => {
+    const { c, admin, producer } = await setup();
+    const broker = c.brokers[0]!;
+    const topic = await topicWithMessages(c, producer, 5);
+    const src = `cg-${randomId()}`;
+    const consumer = c.track(new DefaultLitePullConsumer({ ...c.clientOptions(), consumerGroup: src, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', autoCommit: false }));
+    await consumer.subscribe(topic);
+    await consumer.start();
+    let polled = 0;
+    await waitFor(async () => (polled += (await consumer.poll(100)).length) === 5, { timeoutMs: 10_000 });
+    await consumer.commitSync();
+    const srcOffsets = await committed(admin, src, topic);
+    expect([...srcOffsets.values()].reduce((n, o) => n + o, 0)).toBe(5);
+
+    const dest = `cg-${randomId()}`;
+    await admin.cloneGroupOffset(src, dest, topic, false);
+    expect(await committed(admin, dest, topic)).toEqual(srcOffsets);
+
+    await producer.send(new Message(topic, 'backlog'));
+    const list = await admin.fetchConsumeStatsInBroker(broker.brokerAddr, false);
+    expect(list.brokerAddr).toBe(broker.brokerAddr);
+    const ofSrc = list.consumeStatsList.find((m) => m.has(src))?.get(src);
+    expect(ofSrc?.flatMap((s) => s.offsetTable).map((o) => [o.messageQueue.topic, o.messageQueue.queueId, o.consumerOffset])).toEqual(
+      [0, 1].map((q) => [topic, q, srcOffsets.get(q)]),
+    );
+    expect(list.totalDiff).toBeGreaterThanOrEqual(1);
+    expect((await admin.fetchConsumeStatsInBroker(broker.brokerAddr, true)).consumeStatsList.find((m) => m.has(src))?.get(src)).toEqual([]);
+  });
+
+  it('reads every subscription group and one group\'s config', async () => {
+    const { c, admin } = await setup();
+    const broker = c.brokers[0]!;
+    const group = `cg-${randomId()}`;
+    await admin.createAndUpdateSubscriptionGroupConfig(broker.brokerAddr, { groupName: group, retryMaxTimes: 3, consumeMessageOrderly: true, consumeBroadcastEnable: false });
+    const all = await admin.getAllSubscriptionGroup(broker.brokerAddr);
+    const expected = {
+      groupName: group, consumeEnable: true, consumeFromMinEnable: true, consumeBroadcastEnable: false, consumeMessageOrderly: true, retryQueueNums: 1,
+      retryMaxTimes: 3, brokerId: 0, whichBrokerWhenConsumeSlowly: 1, notifyConsumerIdsChangedEnable: true, groupSysFlag: 0, consumeTimeoutMinute: 15,
+    };
+    expect(all.subscriptionGroupTable.get(group)).toMatchObject(expected);
+    expect(all.dataVersion.counter).toBeGreaterThan(0);
+    expect(await admin.examineSubscriptionGroupConfig(broker.brokerAddr, group)).toMatchObject(expected);
+    expect(await admin.examineSubscriptionGroupConfig(broker.brokerAddr, `absent-${randomId()}`)).toBeUndefined();
+  });
+
+  it('examineConsumeStats of a group with no progress and nobody online is MQClientError 206', async () => {
+    const { c, admin } = await setup();
+    const topic = `t-${randomId()}`;
+    await c.createTopic(topic, 1);
+    const group = `cg-${randomId()}`;
+    const consumer = c.track(new DefaultLitePullConsumer({ ...c.clientOptions(), consumerGroup: group, autoCommit: false }));
+    await consumer.subscribe(topic);
+    await consumer.start();
+    // the heartbeat made the group's retry topic, which routes the question to the broker
+    await waitFor(async () => (await admin.examineTopicRouteInfo(`%RETRY%${group}`).catch(() => undefined)) !== undefined, { timeoutMs: 10_000 });
+    await consumer.shutdown();
+    const err = await admin.examineConsumeStats(group).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MQClientError);
+    expect(err).toMatchObject({ clientErrorCode: ResponseCode.CONSUMER_NOT_ONLINE });
+  });
+});
+
+describe('DefaultMQAdminExt, broker tables and stats', () => {
+  it('reads every topic config of a broker', async () => {
+    const { c, admin } = await setup();
+    const broker = c.brokers[0]!;
+    const topic = `t-${randomId()}`;
+    await admin.createTopic(topic, { readQueueNums: 3, writeQueueNums: 2, perm: 4 });
+    const all = await admin.getAllTopicConfig(broker.brokerAddr);
+    expect(all.topicConfigTable.get(topic)).toMatchObject({ topicName: topic, readQueueNums: 3, writeQueueNums: 2, perm: 4, order: false });
+    expect(all.topicConfigTable.has('TBW102')).toBe(true);
+    expect(all.dataVersion.counter).toBeGreaterThan(0);
+  });
+
+  it('views TOPIC_PUT_NUMS of a topic after sends; an uncounted key is MQBrokerError SYSTEM_ERROR', async () => {
+    const { c, admin, producer } = await setup();
+    const broker = c.brokers[0]!;
+    const topic = await topicWithMessages(c, producer, 7);
+    // the broker samples its stats every 10 s: the minute view shows the sends after the next sample
+    await waitFor(async () => (await admin.viewBrokerStatsData(broker.brokerAddr, 'TOPIC_PUT_NUMS', topic)).statsMinute.sum === 7, { timeoutMs: 15_000, intervalMs: 200 });
+    const data = await admin.viewBrokerStatsData(broker.brokerAddr, 'TOPIC_PUT_NUMS', topic);
+    expect(data.statsMinute.tps).toBeGreaterThan(0);
+    expect(data.statsMinute.avgpt).toBe(1);
+    const err = await admin.viewBrokerStatsData(broker.brokerAddr, 'TOPIC_PUT_NUMS', `absent-${randomId()}`).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MQBrokerError);
+    expect(err).toMatchObject({ responseCode: ResponseCode.SYSTEM_ERROR });
+  }, 30_000);
 });

@@ -3,18 +3,24 @@
 // GET_CONSUMER_CONNECTION_LIST (203), GET_PRODUCER_CONNECTION_LIST (204),
 // UPDATE_AND_CREATE_SUBSCRIPTIONGROUP (200), DELETE_SUBSCRIPTIONGROUP (207),
 // QUERY_TOPIC_CONSUME_BY_WHO (300), GET_BROKER_CONFIG (26), UPDATE_BROKER_CONFIG (25),
-// GET_BROKER_RUNTIME_INFO (28), VIEW_MESSAGE_BY_ID (33), QUERY_MESSAGE (12).
+// GET_BROKER_RUNTIME_INFO (28), VIEW_MESSAGE_BY_ID (33), QUERY_MESSAGE (12),
+// INVOKE_BROKER_TO_RESET_OFFSET (222), CLONE_GROUP_OFFSET (314), VIEW_BROKER_STATS_DATA (315),
+// GET_BROKER_CONSUME_STATS (317), GET_ALL_SUBSCRIPTIONGROUP_CONFIG (201),
+// GET_ALL_TOPIC_CONFIG (21).
 
 import { type MessageExt, type MessageQueue, decodeMessageRecords, parseJavaProperties, UNIQUE_MSG_QUERY_FLAG } from '@apogee/common';
 import {
-  ConsumeMessageDirectlyResultRequestHeader, CreateTopicRequestHeader, DeleteSubscriptionGroupRequestHeader, GetConsumerRunningInfoRequestHeader, isReason, messageQueueOf, DeleteTopicRequestHeader, GetConsumeStatsRequestHeader,
+  CloneGroupOffsetRequestHeader, ConsumeMessageDirectlyResultRequestHeader, CreateTopicRequestHeader, DeleteSubscriptionGroupRequestHeader, GetConsumerRunningInfoRequestHeader, isReason, messageQueueOf, DeleteTopicRequestHeader, GetConsumeStatsInBrokerHeader, GetConsumeStatsRequestHeader,
   GetConsumerConnectionListRequestHeader, GetProducerConnectionListRequestHeader, GetTopicConfigRequestHeader,
   GetTopicStatsInfoRequestHeader, QueryMessageRequestHeader, QueryMessageResponseHeader, QueryTopicConsumeByWhoRequestHeader,
-  RequestCode, ResponseCode, type TopicConfig, ViewMessageRequestHeader, createRequestCommand, toFastjsonBuffer,
+  RequestCode, ResetOffsetRequestHeader, ResponseCode, type TopicConfig, ViewBrokerStatsDataRequestHeader, ViewMessageRequestHeader, createRequestCommand, toFastjsonBuffer,
 } from '@apogee/remoting';
 import {
-  type ConsumeStats, type ConsumerConnection, type ProducerConnection, type TopicStatsTable, parseConsumeStats, parseConsumerConnection,
-  parseGroupList, parseJsonObject, parseKVTable, parseProducerConnection, parseTopicStatsTable,
+  type BrokerStatsData, type ConsumeStats, type ConsumeStatsList, type ConsumerConnection, type ProducerConnection, type ResetOffsetEntry,
+  type SubscriptionGroupWrapper, type TopicConfigSerializeWrapper, type TopicStatsTable, SUBSCRIPTION_GROUP_DEFAULTS,
+  parseBrokerStatsData, parseConsumeStats, parseConsumeStatsList, parseConsumerConnection, parseGroupList, parseJsonObject, parseKVTable,
+  parseProducerConnection, parseResetOffsetBody, parseSubscriptionGroupWrapper, parseTopicConfigSerializeWrapper,
+  parseTopicStatsTable,
 } from './admin-bodies.js';
 import { compareMessageQueue } from '../message-queue.js';
 import { ClientRemoting, readHeader } from './client-remoting.js';
@@ -79,19 +85,20 @@ export async function getProducerConnectionList(remoting: ClientRemoting, addr: 
 }
 
 export async function createAndUpdateSubscriptionGroupConfig(remoting: ClientRemoting, addr: string, config: SubscriptionGroupConfig, timeoutMs?: number): Promise<void> {
+  const D = SUBSCRIPTION_GROUP_DEFAULTS;
   const body = toFastjsonBuffer({
     groupName: config.groupName,
-    consumeEnable: config.consumeEnable ?? true,
-    consumeFromMinEnable: config.consumeFromMinEnable ?? true,
-    consumeBroadcastEnable: config.consumeBroadcastEnable ?? true,
-    consumeMessageOrderly: config.consumeMessageOrderly ?? false,
-    retryQueueNums: config.retryQueueNums ?? 1,
-    retryMaxTimes: config.retryMaxTimes ?? 16,
-    brokerId: config.brokerId ?? 0,
-    whichBrokerWhenConsumeSlowly: config.whichBrokerWhenConsumeSlowly ?? 1,
-    notifyConsumerIdsChangedEnable: config.notifyConsumerIdsChangedEnable ?? true,
-    groupSysFlag: config.groupSysFlag ?? 0,
-    consumeTimeoutMinute: config.consumeTimeoutMinute ?? 15,
+    consumeEnable: config.consumeEnable ?? D.consumeEnable,
+    consumeFromMinEnable: config.consumeFromMinEnable ?? D.consumeFromMinEnable,
+    consumeBroadcastEnable: config.consumeBroadcastEnable ?? D.consumeBroadcastEnable,
+    consumeMessageOrderly: config.consumeMessageOrderly ?? D.consumeMessageOrderly,
+    retryQueueNums: config.retryQueueNums ?? D.retryQueueNums,
+    retryMaxTimes: config.retryMaxTimes ?? D.retryMaxTimes,
+    brokerId: config.brokerId ?? D.brokerId,
+    whichBrokerWhenConsumeSlowly: config.whichBrokerWhenConsumeSlowly ?? D.whichBrokerWhenConsumeSlowly,
+    notifyConsumerIdsChangedEnable: config.notifyConsumerIdsChangedEnable ?? D.notifyConsumerIdsChangedEnable,
+    groupSysFlag: config.groupSysFlag ?? D.groupSysFlag,
+    consumeTimeoutMinute: config.consumeTimeoutMinute ?? D.consumeTimeoutMinute,
   });
   await remoting.invokeExpect(addr, createRequestCommand(RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, {}, body), timeoutMs);
 }
@@ -208,6 +215,60 @@ export async function consumeMessageDirectly(remoting: ClientRemoting, addr: str
     remark: typeof root['remark'] === 'string' ? root['remark'] : '',
     spentTimeMills: typeof root['spentTimeMills'] === 'number' ? root['spentTimeMills'] : 0,
   };
+}
+
+export interface ResetOffsetSpec {
+  readonly topic: string;
+  readonly group: string;
+  /** ms; -1 = every queue to its max offset */
+  readonly timestampMs: number;
+  readonly isForce: boolean;
+  /** Sends the request as a C++ client (the broker then tells the clients in ResetOffsetBodyForC). */
+  readonly isC: boolean;
+}
+
+/**
+ * INVOKE_BROKER_TO_RESET_OFFSET to one broker: the offsets it moved the group to. A broker that
+ * cannot reach a consumer of the group answers CONSUMER_NOT_ONLINE (206), an MQBrokerError here.
+ */
+export async function invokeBrokerToResetOffset(remoting: ClientRemoting, addr: string, spec: ResetOffsetSpec, timeoutMs?: number): Promise<ResetOffsetEntry[]> {
+  const header = { topic: spec.topic, group: spec.group, timestamp: spec.timestampMs, isForce: spec.isForce, offset: -1 };
+  const request = ClientRemoting.request(RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, ResetOffsetRequestHeader, header);
+  const response = await remoting.invokeExpect(addr, spec.isC ? { ...request, language: 'CPP' } : request, timeoutMs);
+  return parseResetOffsetBody(response.body, addr, RequestCode.INVOKE_BROKER_TO_RESET_OFFSET);
+}
+
+/** CLONE_GROUP_OFFSET: the broker copies srcGroup's committed offsets (on `topic`, or every topic) to destGroup. */
+export async function cloneGroupOffset(remoting: ClientRemoting, addr: string, srcGroup: string, destGroup: string, topic: string | undefined, offline: boolean, timeoutMs?: number): Promise<void> {
+  const request = ClientRemoting.request(RequestCode.CLONE_GROUP_OFFSET, CloneGroupOffsetRequestHeader, { srcGroup, destGroup, offline, ...(topic === undefined ? {} : { topic }) });
+  await remoting.invokeExpect(addr, request, timeoutMs);
+}
+
+/** VIEW_BROKER_STATS_DATA: one stats item (e.g. TOPIC_PUT_NUMS / topic); SYSTEM_ERROR when the broker counted nothing under it. */
+export async function viewBrokerStatsData(remoting: ClientRemoting, addr: string, statsName: string, statsKey: string, timeoutMs?: number): Promise<BrokerStatsData> {
+  const response = await remoting.invokeExpect(addr, ClientRemoting.request(RequestCode.VIEW_BROKER_STATS_DATA, ViewBrokerStatsDataRequestHeader, { statsName, statsKey }), timeoutMs);
+  return parseBrokerStatsData(response.body, addr, RequestCode.VIEW_BROKER_STATS_DATA);
+}
+
+/** GET_BROKER_CONSUME_STATS: every subscription group's progress on this broker (only ordered topics with isOrder). */
+export async function fetchConsumeStatsInBroker(remoting: ClientRemoting, addr: string, isOrder: boolean, timeoutMs?: number): Promise<ConsumeStatsList> {
+  const response = await remoting.invokeExpect(addr, ClientRemoting.request(RequestCode.GET_BROKER_CONSUME_STATS, GetConsumeStatsInBrokerHeader, { isOrder }), timeoutMs);
+  return parseConsumeStatsList(response.body, addr, RequestCode.GET_BROKER_CONSUME_STATS);
+}
+
+/**
+ * GET_ALL_SUBSCRIPTIONGROUP_CONFIG without paging fields, as clients up to 5.3.3 send it: brokers
+ * then answer the whole table at once (later RocketMQ brokers page only when asked to).
+ */
+export async function getAllSubscriptionGroup(remoting: ClientRemoting, addr: string, timeoutMs?: number): Promise<SubscriptionGroupWrapper> {
+  const response = await remoting.invokeExpect(addr, createRequestCommand(RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG), timeoutMs);
+  return parseSubscriptionGroupWrapper(response.body, addr, RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG);
+}
+
+/** GET_ALL_TOPIC_CONFIG without paging fields (the whole table at once, see getAllSubscriptionGroup). */
+export async function getAllTopicConfig(remoting: ClientRemoting, addr: string, timeoutMs?: number): Promise<TopicConfigSerializeWrapper> {
+  const response = await remoting.invokeExpect(addr, createRequestCommand(RequestCode.GET_ALL_TOPIC_CONFIG), timeoutMs);
+  return parseTopicConfigSerializeWrapper(response.body, addr, RequestCode.GET_ALL_TOPIC_CONFIG);
 }
 
 function asRecord(value: unknown): Record<string, unknown> {

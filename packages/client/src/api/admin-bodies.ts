@@ -5,7 +5,9 @@
 // (naming the address and request code) instead of returning half-read data.
 
 import type { MessageQueue } from '@apogee/common';
-import { type JsonObject, asObject, isReason, messageQueueOf, parseBodyObject } from '@apogee/remoting';
+import {
+  type DataVersion, type JsonObject, type TopicConfig, asObject, decodeRegisterBrokerBody, isReason, messageQueueOf, parseBodyObject, readDataVersion,
+} from '@apogee/remoting';
 import { MalformedResponseError } from '../errors.js';
 import { compareMessageQueue } from '../message-queue.js';
 
@@ -58,6 +60,90 @@ export interface ProducerConnection {
   readonly connectionSet: Connection[];
 }
 
+/** One queue of a ResetOffsetBody: where INVOKE_BROKER_TO_RESET_OFFSET moved the group. */
+export interface ResetOffsetEntry {
+  readonly messageQueue: MessageQueue;
+  readonly offset: number;
+}
+
+/** RocketMQ's RollbackStats: one queue of a client-side reset (resetOffsetByTimestampOld). */
+export interface RollbackStats {
+  readonly brokerName: string;
+  readonly queueId: number;
+  /** The queue's max offset when the reset was planned. */
+  readonly brokerOffset: number;
+  /** The group's committed offset before the reset. */
+  readonly consumerOffset: number;
+  /** The queue's offset at the timestamp (its max offset for timestamp -1). */
+  readonly timestampOffset: number;
+  /** The offset committed: timestampOffset, or consumerOffset when the reset was not applied. */
+  readonly rollbackOffset: number;
+}
+
+/** RocketMQ's BrokerStatsItem: one view (minute, hour, day) of a stats item. */
+export interface BrokerStatsItem {
+  /** What was counted during the view (messages for *_NUMS items). */
+  readonly sum: number;
+  readonly tps: number;
+  /** sum per counted call */
+  readonly avgpt: number;
+}
+
+export interface BrokerStatsData {
+  readonly statsMinute: BrokerStatsItem;
+  readonly statsHour: BrokerStatsItem;
+  readonly statsDay: BrokerStatsItem;
+}
+
+/** GET_BROKER_CONSUME_STATS: per subscription group, one ConsumeStats per topic it has offsets on. */
+export interface ConsumeStatsList {
+  readonly brokerAddr: string;
+  /** As Java has it: a list of one-entry maps, group -> its ConsumeStats per topic. */
+  readonly consumeStatsList: Array<Map<string, ConsumeStats[]>>;
+  /** Backlog over every group and queue. */
+  readonly totalDiff: number;
+  /** [5.x] pulled but not committed, over every group and queue. */
+  readonly totalInflightDiff: number;
+}
+
+/** Java's SubscriptionGroupConfig defaults, for the fields a body or a caller leaves out. */
+export const SUBSCRIPTION_GROUP_DEFAULTS = {
+  consumeEnable: true,
+  consumeFromMinEnable: true,
+  consumeBroadcastEnable: true,
+  consumeMessageOrderly: false,
+  retryQueueNums: 1,
+  retryMaxTimes: 16,
+  brokerId: 0,
+  whichBrokerWhenConsumeSlowly: 1,
+  notifyConsumerIdsChangedEnable: true,
+  groupSysFlag: 0,
+  consumeTimeoutMinute: 15,
+} as const;
+
+type SubscriptionGroupSettings = { readonly [K in keyof typeof SUBSCRIPTION_GROUP_DEFAULTS]: (typeof SUBSCRIPTION_GROUP_DEFAULTS)[K] extends boolean ? boolean : number };
+
+/** A SubscriptionGroupConfig as a broker reports it (absent fields read as Java's defaults). */
+export interface SubscriptionGroupConfigView extends SubscriptionGroupSettings {
+  readonly groupName: string;
+  /** [5.x] */
+  readonly attributes: Map<string, string>;
+}
+
+/** GET_ALL_SUBSCRIPTIONGROUP_CONFIG's SubscriptionGroupWrapper. */
+export interface SubscriptionGroupWrapper {
+  readonly subscriptionGroupTable: Map<string, SubscriptionGroupConfigView>;
+  /** [5.x] group -> topic -> forbidden perm bits */
+  readonly forbiddenTable: Map<string, Map<string, number>>;
+  readonly dataVersion: DataVersion;
+}
+
+/** GET_ALL_TOPIC_CONFIG's TopicConfigSerializeWrapper (static-topic mappings are not read). */
+export interface TopicConfigSerializeWrapper {
+  readonly topicConfigTable: Map<string, TopicConfig>;
+  readonly dataVersion: DataVersion;
+}
+
 interface Where {
   readonly addr: string;
   readonly code: number;
@@ -90,9 +176,17 @@ function stringsAt(obj: JsonObject, key: string): string[] {
   return Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : [];
 }
 
-/** Entries of a map keyed by MessageQueue, sorted by queue. */
+/** Entries of a map keyed by MessageQueue with object values, sorted by queue. */
 function mqEntries(table: JsonObject, path: string, where: Where): Array<[MessageQueue, JsonObject]> {
-  const out: Array<[MessageQueue, JsonObject]> = [];
+  return mqKeyed(table, path, where, (value, at) => {
+    const entry = asObject(value, at);
+    return typeof entry === 'string' ? fail(where, entry) : entry;
+  });
+}
+
+/** Entries of a map keyed by MessageQueue, each value read by `read`, sorted by queue. */
+function mqKeyed<T>(table: JsonObject, path: string, where: Where, read: (value: unknown, at: string) => T): Array<[MessageQueue, T]> {
+  const out: Array<[MessageQueue, T]> = [];
   for (const [key, value] of Object.entries(table)) {
     let parsedKey: unknown;
     try {
@@ -102,9 +196,7 @@ function mqEntries(table: JsonObject, path: string, where: Where): Array<[Messag
     }
     const mq = messageQueueOf(parsedKey, `${path} key`);
     if (isReason(mq)) fail(where, mq.reason);
-    const entry = asObject(value, `${path}[${key}]`);
-    if (typeof entry === 'string') fail(where, entry);
-    out.push([mq, entry]);
+    out.push([mq, read(value, `${path}[${key}]`)]);
   }
   return out.sort(([a], [b]) => compareMessageQueue(a, b));
 }
@@ -135,7 +227,10 @@ export function parseTopicStatsTable(body: Buffer | undefined, addr: string, cod
 
 export function parseConsumeStats(body: Buffer | undefined, addr: string, code: number): ConsumeStats {
   const where = { addr, code };
-  const obj = root(body, 'ConsumeStats', where);
+  return consumeStatsOf(root(body, 'ConsumeStats', where), where);
+}
+
+function consumeStatsOf(obj: JsonObject, where: Where): ConsumeStats {
   return {
     consumeTps: num(obj['consumeTps']),
     offsetTable: mqEntries(objectAt(obj, 'offsetTable'), 'ConsumeStats.offsetTable', where).map(([messageQueue, o]) => ({
@@ -188,4 +283,98 @@ export function parseProducerConnection(body: Buffer | undefined, addr: string, 
 /** The JSON object of a body, for answers returned mostly as they are (TopicConfig, SubscriptionGroupConfig). */
 export function parseJsonObject(body: Buffer | undefined, what: string, addr: string, code: number): JsonObject {
   return root(body, what, { addr, code });
+}
+
+/** ResetOffsetBody {"offsetTable":{{mq}:offset}} as entries sorted by queue. */
+export function parseResetOffsetBody(body: Buffer | undefined, addr: string, code: number): ResetOffsetEntry[] {
+  const where = { addr, code };
+  const table = objectAt(root(body, 'ResetOffsetBody', where), 'offsetTable');
+  return mqKeyed(table, 'ResetOffsetBody.offsetTable', where, (value) => num(value)).map(([messageQueue, offset]) => ({ messageQueue, offset }));
+}
+
+function statsItemOf(obj: JsonObject, key: string): BrokerStatsItem {
+  const item = objectAt(obj, key);
+  return { sum: num(item['sum']), tps: num(item['tps']), avgpt: num(item['avgpt']) };
+}
+
+export function parseBrokerStatsData(body: Buffer | undefined, addr: string, code: number): BrokerStatsData {
+  const obj = root(body, 'BrokerStatsData', { addr, code });
+  return { statsMinute: statsItemOf(obj, 'statsMinute'), statsHour: statsItemOf(obj, 'statsHour'), statsDay: statsItemOf(obj, 'statsDay') };
+}
+
+export function parseConsumeStatsList(body: Buffer | undefined, addr: string, code: number): ConsumeStatsList {
+  const where = { addr, code };
+  const obj = root(body, 'ConsumeStatsList', where);
+  const rawList = obj['consumeStatsList'];
+  if (rawList !== undefined && rawList !== null && !Array.isArray(rawList)) fail(where, 'ConsumeStatsList.consumeStatsList is not an array');
+  const consumeStatsList = (rawList ?? []).map((item: unknown, i: number) => {
+    const byGroup = asObject(item, `ConsumeStatsList.consumeStatsList[${i}]`);
+    if (typeof byGroup === 'string') fail(where, byGroup);
+    const groups = new Map<string, ConsumeStats[]>();
+    for (const [group, list] of Object.entries(byGroup)) {
+      if (!Array.isArray(list)) fail(where, `ConsumeStatsList.consumeStatsList[${i}].${group} is not an array`);
+      groups.set(group, list.map((stats: unknown, j: number) => {
+        const statsObj = asObject(stats, `ConsumeStatsList.consumeStatsList[${i}].${group}[${j}]`);
+        return typeof statsObj === 'string' ? fail(where, statsObj) : consumeStatsOf(statsObj, where);
+      }));
+    }
+    return groups;
+  });
+  return {
+    brokerAddr: typeof obj['brokerAddr'] === 'string' ? obj['brokerAddr'] : addr,
+    consumeStatsList,
+    totalDiff: num(obj['totalDiff']),
+    totalInflightDiff: num(obj['totalInflightDiff']),
+  };
+}
+
+/** One entry of a SubscriptionGroupWrapper's table. */
+function subscriptionGroupOf(obj: JsonObject, name: string): SubscriptionGroupConfigView {
+  const D = SUBSCRIPTION_GROUP_DEFAULTS;
+  const bool = (key: keyof typeof D & string, dflt: boolean): boolean => (typeof obj[key] === 'boolean' ? (obj[key] as boolean) : dflt);
+  const int = (key: keyof typeof D & string, dflt: number): number => (obj[key] === undefined || obj[key] === null ? dflt : num(obj[key]));
+  return {
+    groupName: typeof obj['groupName'] === 'string' ? obj['groupName'] : name,
+    consumeEnable: bool('consumeEnable', D.consumeEnable),
+    consumeFromMinEnable: bool('consumeFromMinEnable', D.consumeFromMinEnable),
+    consumeBroadcastEnable: bool('consumeBroadcastEnable', D.consumeBroadcastEnable),
+    consumeMessageOrderly: bool('consumeMessageOrderly', D.consumeMessageOrderly),
+    retryQueueNums: int('retryQueueNums', D.retryQueueNums),
+    retryMaxTimes: int('retryMaxTimes', D.retryMaxTimes),
+    brokerId: int('brokerId', D.brokerId),
+    whichBrokerWhenConsumeSlowly: int('whichBrokerWhenConsumeSlowly', D.whichBrokerWhenConsumeSlowly),
+    notifyConsumerIdsChangedEnable: bool('notifyConsumerIdsChangedEnable', D.notifyConsumerIdsChangedEnable),
+    groupSysFlag: int('groupSysFlag', D.groupSysFlag),
+    consumeTimeoutMinute: int('consumeTimeoutMinute', D.consumeTimeoutMinute),
+    attributes: new Map(Object.entries(objectAt(obj, 'attributes')).map(([k, v]) => [k, String(v)])),
+  };
+}
+
+export function parseSubscriptionGroupWrapper(body: Buffer | undefined, addr: string, code: number): SubscriptionGroupWrapper {
+  const where = { addr, code };
+  const obj = root(body, 'SubscriptionGroupWrapper', where);
+  const subscriptionGroupTable = new Map<string, SubscriptionGroupConfigView>();
+  for (const [name, value] of Object.entries(objectAt(obj, 'subscriptionGroupTable'))) {
+    const config = asObject(value, `SubscriptionGroupWrapper.subscriptionGroupTable[${name}]`);
+    if (typeof config === 'string') fail(where, config);
+    subscriptionGroupTable.set(name, subscriptionGroupOf(config, name));
+  }
+  const forbiddenTable = new Map<string, Map<string, number>>();
+  for (const [group, topics] of Object.entries(objectAt(obj, 'forbiddenTable'))) {
+    const perms = typeof topics === 'object' && topics !== null && !Array.isArray(topics) ? Object.entries(topics as JsonObject) : [];
+    forbiddenTable.set(group, new Map(perms.map(([topic, perm]) => [topic, num(perm)])));
+  }
+  return { subscriptionGroupTable, forbiddenTable, dataVersion: readDataVersion(obj['dataVersion']) };
+}
+
+/**
+ * GET_ALL_TOPIC_CONFIG's body is the TopicConfigSerializeWrapper a RegisterBrokerBody carries as
+ * `topicConfigSerializeWrapper`, so it is read by that body's decoder (one TopicConfig reader).
+ */
+export function parseTopicConfigSerializeWrapper(body: Buffer | undefined, addr: string, code: number): TopicConfigSerializeWrapper {
+  if (body === undefined || body.toString('latin1', 0, Math.min(body.length, 64)).trimStart()[0] !== '{') fail({ addr, code }, 'TopicConfigSerializeWrapper: the body is not a JSON object');
+  const wrapped = Buffer.concat([Buffer.from('{"topicConfigSerializeWrapper":'), body, Buffer.from('}')]);
+  const decoded = decodeRegisterBrokerBody(wrapped, false);
+  if (!decoded.ok) fail({ addr, code }, decoded.reason.replace(/^register body/, 'TopicConfigSerializeWrapper'));
+  return { topicConfigTable: decoded.body.topicConfigTable, dataVersion: decoded.body.dataVersion };
 }
