@@ -191,6 +191,10 @@ describe('INVOKE_BROKER_TO_RESET_OFFSET (222)', () => {
     expect(b.broker.consumerOffsetManager.queryOffset(group, topic, 0)).toBe(3);
     const moved = await pull(client, b.addr, group, topic, { queueId: 0, offset: 5 });
     expect([moved.code, moved.extFields?.['nextBeginOffset']]).toEqual([ResponseCode.PULL_OFFSET_MOVED, '3']);
+    // queue 1's consumer already moved to the reset offset (220): its pull is served, not moved again
+    const served = await pull(client, b.addr, group, topic, { queueId: 1, offset: 1 });
+    expect(served.code).toBe(ResponseCode.SUCCESS);
+    expect(b.broker.consumerOffsetManager.hasOffsetReset(topic, group, 1)).toBe(false);
   });
 
   it('5.x: timestamp -1 moves to the max offsets; one queue with an explicit offset; refusals 17, 26 and an offset out of range', async () => {

@@ -133,7 +133,10 @@ export class PullMessageProcessor implements RequestProcessor {
     const { reader, offsets } = this.deps;
     const { consumerGroup: group, topic, queueId } = header;
     const resetOffset = settings.useServerSideResetOffset ? offsets.queryThenEraseResetOffset(topic, group, queueId) : undefined;
-    if (resetOffset !== undefined) {
+    // A consumer that already moved (it got RESET_CONSUMER_CLIENT_OFFSET) pulls from the reset
+    // offset: serve it. Telling it to move to where it is would make it drop the queue until the
+    // next rebalance.
+    if (resetOffset !== undefined && resetOffset !== header.queueOffset) {
       return {
         status: GetMessageStatus.OFFSET_RESET, nextBeginOffset: resetOffset, minOffset: reader.getMinOffsetInQueue(topic, queueId),
         maxOffset: reader.getMaxOffsetInQueue(topic, queueId), buffers: [], queueOffsets: [], messageCount: 0, bufferTotalBytes: 0, suggestPullingFromSlave: false,
