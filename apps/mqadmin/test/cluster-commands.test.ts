@@ -16,16 +16,23 @@ describe('clusterList', () => {
     const result = await h.run(['clusterList']);
     expect(result.status).toBe(ExitStatus.OK);
     const [header, row] = result.stdout.trimEnd().split('\n');
-    expect(header).toMatch(/^#Cluster Name +#Broker Name +#BID +#Addr +#Version +#InTPS +#OutTPS +#PCWait\(ms\) +#Hour +#SPACE +#ACTIVATED$/);
-    expect(row).toMatch(new RegExp(`^DefaultCluster +${h.brokerName} +0 +${h.brokerAddr.replace(/\./g, '\\.')} +V\\d+_\\d+_\\d+ +\\d+\\.\\d\\d +\\d+\\.\\d\\d .* true$`));
+    expect(header).toMatch(/^#Cluster Name +#Broker Name +#BID +#Addr +#Version +#InTPS\(LOAD\) +#OutTPS\(LOAD\) +#Timer\(Progress\) +#PCWait\(ms\) +#Hour +#SPACE +#ACTIVATED$/);
+    const load = '\\d+\\.\\d\\d\\(\\d+,\\d+ms\\)';
+    const outLoad = '\\d+\\.\\d\\d\\(\\d+,\\d+ms\\|(\\d+|N),(\\d+|N)ms\\)';
+    const timer = '\\d+-\\d+\\(\\d+\\.\\dw, \\d+\\.\\d, \\d+\\.\\d\\)';
+    expect(row).toMatch(new RegExp(`^DefaultCluster +${h.brokerName} +0 +${h.brokerAddr.replace(/\./g, '\\.')} +V\\d+_\\d+_\\d+ +${load} +${outLoad} +${timer} +\\d+ +\\d+\\.\\d\\d +\\d\\.\\d{4} +true$`));
     const rows = await h.json<Array<Record<string, unknown>>>(['clusterList']);
-    expect(rows).toEqual([expect.objectContaining({ clusterName: 'DefaultCluster', brokerName: h.brokerName, brokerId: 0, addr: h.brokerAddr, brokerActive: true })]);
+    expect(rows).toEqual([expect.objectContaining({
+      clusterName: 'DefaultCluster', brokerName: h.brokerName, brokerId: 0, addr: h.brokerAddr, brokerActive: true, sendThreadPoolQueueSize: '0', ackThreadPoolQueueSize: expect.any(String), timerReadBehind: 0,
+    })]);
   });
 
-  it('fits 80 columns on a terminal', async () => {
+  it('fits 80 columns on a terminal, keeping cluster, broker, address and TPS and naming what it hid', async () => {
     const result = await h.run(['clusterList'], { ttyColumns: 80 });
     for (const line of result.stdout.trimEnd().split('\n')) expect(line.length).toBeLessThanOrEqual(80);
-    expect(result.stdout).toContain(h.brokerAddr);
+    expect(result.stdout).toMatch(/^#Cluster Name +#Broker N\S* +#BID +#Addr +#InTPS\(LOAD\) +#OutTPS\(LOA\S*$/m);
+    expect(result.stdout).toMatch(new RegExp(`^DefaultCluster +\\S+ +0 +${h.brokerAddr.replace(/\./g, '\\.')} +\\d+\\.\\d\\d\\(`, 'm'));
+    expect(result.stdout).toContain('#Version, #Timer(Progress), #PCWait(ms), #Hour, #SPACE, #ACTIVATED hidden to');
   });
 
   it('-m prints yesterday/today totals that count sends', async () => {

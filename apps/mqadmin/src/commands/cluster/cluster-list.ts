@@ -16,6 +16,20 @@ export interface ClusterBrokerRow {
   version: string;
   inTps: number;
   outTps: number;
+  /** the send pool's queue length and its head's wait (the `(LOAD)` of #InTPS(LOAD)) */
+  sendThreadPoolQueueSize: string;
+  sendThreadPoolQueueHeadWaitTimeMills: string;
+  /** the pull and ack pools' (the `(LOAD)` of #OutTPS(LOAD)); `N` when the broker has no ack pool */
+  pullThreadPoolQueueSize: string;
+  pullThreadPoolQueueHeadWaitTimeMills: string;
+  ackThreadPoolQueueSize: string;
+  ackThreadPoolQueueHeadWaitTimeMills: string;
+  /** timer wheel progress (#Timer(Progress)) */
+  timerReadBehind: number;
+  timerOffsetBehind: number;
+  timerCongestNum: number;
+  timerEnqueueTps: number;
+  timerDequeueTps: number;
   pageCacheLockTimeMills: string;
   storeHours: number;
   commitLogDiskRatio: number;
@@ -71,7 +85,11 @@ async function collectRows(admin: DefaultMQAdminExt, info: ClusterInfo, only: st
 
 async function brokerRow(admin: DefaultMQAdminExt, clusterName: string, brokerName: string, brokerId: number, addr: string): Promise<ClusterBrokerRow> {
   const row: ClusterBrokerRow = {
-    clusterName, brokerName, brokerId, addr, version: '', inTps: 0, outTps: 0, pageCacheLockTimeMills: '', storeHours: 0, commitLogDiskRatio: 0,
+    clusterName, brokerName, brokerId, addr, version: '', inTps: 0, outTps: 0,
+    sendThreadPoolQueueSize: '', sendThreadPoolQueueHeadWaitTimeMills: '', pullThreadPoolQueueSize: '', pullThreadPoolQueueHeadWaitTimeMills: '',
+    ackThreadPoolQueueSize: '', ackThreadPoolQueueHeadWaitTimeMills: '',
+    timerReadBehind: 0, timerOffsetBehind: 0, timerCongestNum: 0, timerEnqueueTps: 0, timerDequeueTps: 0,
+    pageCacheLockTimeMills: '', storeHours: 0, commitLogDiskRatio: 0,
     brokerActive: false, inTotalYesterday: 0, outTotalYesterday: 0, inTotalToday: 0, outTotalToday: 0,
   };
   let kv: Map<string, string>;
@@ -88,6 +106,17 @@ async function brokerRow(admin: DefaultMQAdminExt, clusterName: string, brokerNa
   row.version = kv.get('brokerVersionDesc') ?? '';
   row.inTps = num('putTps');
   row.outTps = num('getTransferredTps');
+  row.sendThreadPoolQueueSize = kv.get('sendThreadPoolQueueSize') ?? '';
+  row.sendThreadPoolQueueHeadWaitTimeMills = kv.get('sendThreadPoolQueueHeadWaitTimeMills') ?? '';
+  row.pullThreadPoolQueueSize = kv.get('pullThreadPoolQueueSize') ?? '';
+  row.pullThreadPoolQueueHeadWaitTimeMills = kv.get('pullThreadPoolQueueHeadWaitTimeMills') ?? '';
+  row.ackThreadPoolQueueSize = kv.get('ackThreadPoolQueueSize') ?? 'N';
+  row.ackThreadPoolQueueHeadWaitTimeMills = kv.get('ackThreadPoolQueueHeadWaitTimeMills') ?? 'N';
+  row.timerReadBehind = num('timerReadBehind');
+  row.timerOffsetBehind = num('timerOffsetBehind');
+  row.timerCongestNum = num('timerCongestNum');
+  row.timerEnqueueTps = num('timerEnqueueTps');
+  row.timerDequeueTps = num('timerDequeueTps');
   row.pageCacheLockTimeMills = kv.get('pageCacheLockTimeMills') ?? '';
   const earliest = num('earliestMessageTimeStamp');
   row.storeHours = earliest > 0 ? (Date.now() - earliest) / 3_600_000 : 0;
@@ -100,18 +129,23 @@ async function brokerRow(admin: DefaultMQAdminExt, clusterName: string, brokerNa
   return row;
 }
 
+// RocketMQ 5.x columns (the cluster name keeps room for "DefaultCluster"); (LOAD) is the thread pools' queue length and head wait, Timer(Progress)
+// the timer wheel's read-behind-offset-behind(congestion in 10k, enqueue TPS, dequeue TPS).
 function baseTable(rows: readonly ClusterBrokerRow[]): Table {
   return {
     columns: [
-      { header: '#Cluster Name', widthMin: 8 }, { header: '#Broker Name', widthMin: 8 }, { header: '#BID', widthMin: 4 },
-      { header: '#Addr', widthMin: 21, overflow: 'wrap' }, { header: '#Version', hideable: true, widthMin: 8 },
-      { header: '#InTPS', align: 'right', widthMin: 6 }, { header: '#OutTPS', align: 'right', widthMin: 7 },
-      { header: '#PCWait(ms)', align: 'right', hideable: true }, { header: '#Hour', align: 'right', widthMin: 5 },
-      { header: '#SPACE', align: 'right', widthMin: 6 }, { header: '#ACTIVATED', hideable: true },
+      { header: '#Cluster Name', widthMin: 14 }, { header: '#Broker Name', widthMin: 8 }, { header: '#BID', widthMin: 4 },
+      { header: '#Addr', widthMin: 15, overflow: 'wrap' }, { header: '#Version', hideable: true, widthMin: 8 },
+      { header: '#InTPS(LOAD)', align: 'right', widthMin: 11 }, { header: '#OutTPS(LOAD)', align: 'right', widthMin: 11 },
+      { header: '#Timer(Progress)', hideable: true }, { header: '#PCWait(ms)', align: 'right', hideable: true },
+      { header: '#Hour', align: 'right', widthMin: 5, hideable: true }, { header: '#SPACE', align: 'right', hideable: true }, { header: '#ACTIVATED', hideable: true },
     ],
     rows: rows.map((r) => [
       r.clusterName, r.brokerName, r.brokerId, r.addr, r.error === undefined ? r.version : `unreachable: ${r.error}`,
-      formatDecimal(r.inTps), formatDecimal(r.outTps), r.pageCacheLockTimeMills, formatDecimal(r.storeHours), formatDecimal(r.commitLogDiskRatio, 4), r.brokerActive,
+      `${formatDecimal(r.inTps)}(${r.sendThreadPoolQueueSize},${r.sendThreadPoolQueueHeadWaitTimeMills}ms)`,
+      `${formatDecimal(r.outTps)}(${r.pullThreadPoolQueueSize},${r.pullThreadPoolQueueHeadWaitTimeMills}ms|${r.ackThreadPoolQueueSize},${r.ackThreadPoolQueueHeadWaitTimeMills}ms)`,
+      `${r.timerReadBehind}-${r.timerOffsetBehind}(${formatDecimal(r.timerCongestNum / 10_000, 1)}w, ${formatDecimal(r.timerEnqueueTps, 1)}, ${formatDecimal(r.timerDequeueTps, 1)})`,
+      r.pageCacheLockTimeMills, formatDecimal(r.storeHours), formatDecimal(r.commitLogDiskRatio, 4), r.brokerActive,
     ]),
   };
 }
