@@ -3,8 +3,8 @@
 // slaves, each line led by the broker's address as RocketMQ prints them; a broker that does not
 // answer is reported in its place and makes the exit status 1.
 
-import { defineCommand, Opt, type OutputBlock } from '../../command.js';
-import { brokerOrCluster, brokersOfCluster, eachBroker, exitStatusOfAll } from './brokers.js';
+import { defineCommand, type OutputBlock } from '../../command.js';
+import { brokerOrCluster, brokerOrClusterOptions, brokersOfCluster, eachBroker, exitStatusOfAll } from './brokers.js';
 import { keyValueLines } from './key-value-lines.js';
 
 /** One broker's runtime figures, keys sorted. */
@@ -22,7 +22,7 @@ const ADDR_WIDTH = 24;
 export const brokerStatus = defineCommand({
   name: 'brokerStatus',
   summary: 'Fetch broker runtime status data',
-  options: [Opt.brokerAddr(), Opt.cluster()],
+  options: brokerOrClusterOptions('fetch from'),
   async run(ctx, options) {
     const target = brokerOrCluster(options);
     const admin = await ctx.admin();

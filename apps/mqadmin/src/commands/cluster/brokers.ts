@@ -6,12 +6,21 @@
 import { MASTER_ID } from '@apogee/common';
 import type { DefaultMQAdminExt } from '@apogee/client';
 import type { ClusterInfo } from '@apogee/remoting';
+import { Opt, type OptionSpec } from '../../command.js';
 import type { CommandContext } from '../../context.js';
 import { CommandFailedError, ExitStatus, UsageError, describeError } from '../../errors.js';
 import type { CommandOptions } from '../../options.js';
 
 /** `-b` or `-c`, whichever was given. */
 export type BrokerSelection = { readonly brokerAddr: string; readonly clusterName?: undefined } | { readonly clusterName: string; readonly brokerAddr?: undefined };
+
+/** The -b and -c options, described as `<what> which broker` / `<what> which cluster` (one of them required). */
+export function brokerOrClusterOptions(what: string): OptionSpec[] {
+  return [
+    { ...Opt.brokerAddr(), description: `${what} which broker (this or -c)` },
+    { ...Opt.cluster(), description: `${what} which cluster (this or -b)` },
+  ];
+}
 
 /** The `-b` / `-c` pair where RocketMQ wants exactly one of them; a UsageError otherwise. */
 export function brokerOrCluster(options: CommandOptions): BrokerSelection {

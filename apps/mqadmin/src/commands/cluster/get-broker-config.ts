@@ -5,9 +5,9 @@
 // A broker that does not answer is reported in its place and makes the exit status 1.
 
 import { MASTER_ID } from '@apogee/common';
-import { defineCommand, Opt } from '../../command.js';
+import { defineCommand } from '../../command.js';
 import { sortedRecord } from './broker-status.js';
-import { brokerOrCluster, brokersOfCluster, type ClusterBroker, eachBroker, exitStatusOfAll } from './brokers.js';
+import { brokerOrCluster, brokerOrClusterOptions, brokersOfCluster, type ClusterBroker, eachBroker, exitStatusOfAll } from './brokers.js';
 import { keyValueLines } from './key-value-lines.js';
 
 /** One broker's configuration. */
@@ -27,10 +27,7 @@ const KEY_WIDTH = 50;
 export const getBrokerConfig = defineCommand({
   name: 'getBrokerConfig',
   summary: 'Get broker config by cluster or special broker',
-  options: [
-    { ...Opt.brokerAddr(), description: 'get which broker' },
-    { ...Opt.cluster(), description: 'get which cluster' },
-  ],
+  options: brokerOrClusterOptions('get'),
   async run(ctx, options) {
     const target = brokerOrCluster(options);
     const admin = await ctx.admin();

@@ -4,9 +4,9 @@
 // broker refuses keys it cannot change while running with NO_PERMISSION) makes the exit status 1:
 // with -b as the command's error, with -c as that broker's line while the others still run.
 
-import { defineCommand, Opt } from '../../command.js';
+import { defineCommand } from '../../command.js';
 import { UsageError } from '../../errors.js';
-import { brokerOrCluster, type BrokerOutcome, brokerOutcomes, brokersOfCluster, eachBroker, exitStatusOfAll, mastersOfCluster } from './brokers.js';
+import { brokerOrCluster, brokerOrClusterOptions, type BrokerOutcome, brokerOutcomes, brokersOfCluster, eachBroker, exitStatusOfAll, mastersOfCluster } from './brokers.js';
 
 export interface UpdateBrokerConfigResult {
   key: string;
@@ -18,8 +18,7 @@ export const updateBrokerConfig = defineCommand({
   name: 'updateBrokerConfig',
   summary: "Update broker's config",
   options: [
-    { ...Opt.brokerAddr(), description: 'update which broker' },
-    { ...Opt.cluster(), description: 'update which cluster' },
+    ...brokerOrClusterOptions('update'),
     { flags: '-a, --updateAllBroker <true|false>', description: 'with -c: update the slaves too' },
     { flags: '-k, --key <key>', description: 'config key', required: true },
     { flags: '-v, --value <value>', description: 'config value', required: true },
