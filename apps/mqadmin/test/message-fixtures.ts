@@ -3,7 +3,7 @@
 
 import { Message } from '@apogee/common';
 import { DefaultMQPushConsumer, type SendResult } from '@apogee/client';
-import { quietLogger, waitFor } from '@apogee/remoting/testing';
+import { quietLogger, randomId, waitFor } from '@apogee/remoting/testing';
 import type { Harness } from './harness.js';
 
 /**
@@ -20,6 +20,13 @@ export async function startPushConsumer(h: Harness, group: string, topic: string
   await consumer.start();
   await waitFor(() => consumer.assignment().filter((q) => q.topic === topic).length === queueNums, { timeoutMs: 10_000 });
   return consumer;
+}
+
+/** A new topic `t-<random>` with `queueNums` queues, routed. */
+export async function createRandomTopic(h: Harness, queueNums: number): Promise<string> {
+  const topic = `t-${randomId()}`;
+  await h.createTopic(topic, queueNums);
+  return topic;
 }
 
 /** Sends one message with these tags and keys. */

@@ -11,7 +11,7 @@ import type { ConsumeDirectlyRow } from '../src/commands/message/message-lookup.
 import type { MessageView } from '../src/commands/message/message-view.js';
 import type { QueryByIdRow, ResendRow } from '../src/commands/message/query-msg-by-id.js';
 import { Harness } from './harness.js';
-import { escapeRe, linesMatching, sendOne, startPushConsumer, waitFor } from './message-fixtures.js';
+import { createRandomTopic, escapeRe, linesMatching, sendOne, startPushConsumer, waitFor } from './message-fixtures.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -21,11 +21,7 @@ afterAll(async () => {
   await h?.shutdown();
 });
 
-async function newTopic(queueNums = 2): Promise<string> {
-  const topic = `t-${randomId()}`;
-  await h.createTopic(topic, queueNums);
-  return topic;
-}
+const newTopic = (queueNums = 2): Promise<string> => createRandomTopic(h, queueNums);
 
 /** The value printed after a `%-20s` label. */
 function labelValue(text: string, label: string): string | undefined {
