@@ -1,9 +1,10 @@
 // sendMessage, printMsg, consumeMessage and statsAll against an in-process Apogee cluster: the
 // tables and lines RocketMQ prints, --json, progress on a terminal, exit statuses, 80 columns.
 
+import { EventEmitter } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomId } from '@apogee/remoting/testing';
-import { ExitStatus } from '../src/index.js';
+import { BufferedOutput, ExitStatus, runMqadmin } from '../src/index.js';
 import type { ConsumeMessageResult } from '../src/commands/message/consume-message.js';
 import type { MessageView } from '../src/commands/message/message-view.js';
 import type { PrintedQueue } from '../src/commands/message/queue-print.js';
@@ -21,6 +22,36 @@ afterAll(async () => {
 });
 
 const newTopic = (queueNums = 2): Promise<string> => createRandomTopic(h, queueNums);
+
+/** A stdout like a pipe whose every write reports a full buffer, then drains, or fails (EPIPE). */
+class PipeLike extends EventEmitter {
+  writes = 0;
+  /** writes made while the previous one had not drained yet */
+  overruns = 0;
+  text = '';
+  private full = false;
+
+  constructor(private readonly then: 'drain' | 'error') {
+    super();
+  }
+
+  write(text: string): boolean {
+    this.writes++;
+    if (this.full) this.overruns++;
+    this.full = true;
+    this.text += text;
+    setImmediate(() => {
+      this.full = false;
+      if (this.then === 'drain') this.emit('drain');
+      else this.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+    });
+    return false;
+  }
+
+  listenerCounts(): number[] {
+    return ['drain', 'close', 'error'].map((e) => this.listenerCount(e));
+  }
+}
 
 function expectFits(text: string, width = 80): void {
   for (const line of text.trimEnd().split('\n')) expect(line.length, line).toBeLessThanOrEqual(width);
@@ -150,6 +181,23 @@ describe('printMsg', () => {
     expect(json.stderr).toBe('');
   });
 
+  it('waits for a buffering stdout to drain, and stops reading when the reader goes away (EPIPE)', async () => {
+    const topic = await newTopic(2);
+    await h.send(topic, 6);
+    const slow = new PipeLike('drain');
+    const stderr = new BufferedOutput();
+    expect(await runMqadmin(['printMsg', '-t', topic, '-n', h.namesrvAddr], { stdout: slow, stderr, env: {} })).toBe(ExitStatus.OK);
+    expect(linesMatching(slow.text, /^MSGID: /)).toHaveLength(6);
+    expect(linesMatching(slow.text, /^-{56}$/)).toHaveLength(2);
+    expect(slow.overruns).toBe(0);
+    expect(slow.listenerCounts()).toEqual([0, 0, 0]);
+
+    const gone = new PipeLike('error');
+    expect(await runMqadmin(['printMsg', '-t', topic, '-n', h.namesrvAddr], { stdout: gone, stderr, env: {} })).toBe(ExitStatus.OK);
+    expect(gone.writes).toBe(1);
+    expect(stderr.text).toBe('');
+  });
+
   it('exit 1 for an unknown topic, exit 2 for bad options', async () => {
     const unknown = await h.run(['printMsg', '-t', `missing-${randomId()}`]);
     expect(unknown.status).toBe(ExitStatus.FAILED);
@@ -196,7 +244,7 @@ describe('consumeMessage', () => {
     expect(past.stdout.trimEnd()).toBe(`MessageQueue [topic=${topic}, brokerName=${h.brokerName}, queueId=0] no matched msg, offset=9`);
   });
 
-  it('shows progress on a terminal; exit 2 for the combinations RocketMQ refuses; exit 1 for an unknown topic', async () => {
+  it('shows progress on a terminal; exit 2 for the combinations RocketMQ refuses; exit 1 for an unknown topic, broker or queue', async () => {
     const topic = await newTopic(1);
     await h.send(topic, 2);
     const tty = await h.run(['consumeMessage', '-t', topic], { ttyColumns: 80 });
@@ -216,6 +264,12 @@ describe('consumeMessage', () => {
       expect(result.status, argv.join(' ')).toBe(ExitStatus.USAGE);
       expect(result.stderr).toContain(text);
     }
+    const broker = await h.run(['consumeMessage', '-t', topic, '-b', 'no-such-broker']);
+    expect(broker.status).toBe(ExitStatus.FAILED);
+    expect(broker.stderr).toContain(`topic ${topic} has no readable queue on broker no-such-broker`);
+    const queue = await h.run(['consumeMessage', '-t', topic, '-b', h.brokerName, '-i', '5']);
+    expect(queue.status).toBe(ExitStatus.FAILED);
+    expect(queue.stderr).toContain(`topic ${topic} has 1 readable queues on broker ${h.brokerName}, no queue 5`);
     const unknown = await h.run(['consumeMessage', '-t', `missing-${randomId()}`]);
     expect(unknown.status).toBe(ExitStatus.FAILED);
     expect(unknown.stderr).toContain('TOPIC_NOT_EXIST (17)');

@@ -259,7 +259,7 @@ describe('queryMsgByOffset', () => {
     expect(json).toMatchObject({ msgId: sent[2]!.msgId, queueId: 0, queueOffset: 2, body: 'off-2' });
   });
 
-  it('exit 1 past the end or on an unknown broker, exit 2 for bad numbers', async () => {
+  it('exit 1 past the end or for an unknown topic, broker or queue, exit 2 for bad numbers', async () => {
     const topic = await newTopic(1);
     await sendOne(h, topic, 'only');
     const past = await h.run(['queryMsgByOffset', '-t', topic, '-b', h.brokerName, '-i', '0', '-o', '5']);
@@ -267,7 +267,13 @@ describe('queryMsgByOffset', () => {
     expect(past.stderr).toContain(`no message at offset 5 of MessageQueue [topic=${topic}, brokerName=${h.brokerName}, queueId=0]`);
     const broker = await h.run(['queryMsgByOffset', '-t', topic, '-b', 'no-such-broker', '-i', '0', '-o', '0']);
     expect(broker.status).toBe(ExitStatus.FAILED);
-    expect(broker.stderr).toContain('no-such-broker');
+    expect(broker.stderr).toContain(`topic ${topic} has no readable queue on broker no-such-broker`);
+    const queue = await h.run(['queryMsgByOffset', '-t', topic, '-b', h.brokerName, '-i', '3', '-o', '0']);
+    expect(queue.status).toBe(ExitStatus.FAILED);
+    expect(queue.stderr).toContain('no queue 3');
+    const unknown = await h.run(['queryMsgByOffset', '-t', `missing-${randomId()}`, '-b', h.brokerName, '-i', '0', '-o', '0']);
+    expect(unknown.status).toBe(ExitStatus.FAILED);
+    expect(unknown.stderr).toContain('TOPIC_NOT_EXIST (17)');
     for (const argv of [['-i', 'x', '-o', '0'], ['-i', '0', '-o', '-1']]) {
       const bad = await h.run(['queryMsgByOffset', '-t', topic, '-b', h.brokerName, ...argv]);
       expect(bad.status, argv.join(' ')).toBe(ExitStatus.USAGE);

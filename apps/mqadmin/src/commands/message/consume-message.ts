@@ -9,7 +9,7 @@
 import { type MessageQueue, TOOLS_CONSUMER_GROUP, validateGroup } from '@apogee/common';
 import { messageQueueToString } from '@apogee/client';
 import { type OutputBlock, defineCommand, Opt } from '../../command.js';
-import { ExitStatus, UsageError } from '../../errors.js';
+import { CommandFailedError, ExitStatus, UsageError } from '../../errors.js';
 import type { CommandOptions } from '../../options.js';
 import { bodyDecoder } from './message-view.js';
 import { type PrintedQueue, readQueue } from './queue-print.js';
@@ -66,8 +66,9 @@ export const consumeMessage = defineCommand({
 
     const queues: PrintedQueue[] = [];
     const mqs: MessageQueue[] = plan.brokerName !== undefined && plan.queueId !== undefined
-      ? [{ topic: plan.topic, brokerName: plan.brokerName, queueId: plan.queueId }]
+      ? [await reader.queueOf(plan.topic, plan.brokerName, plan.queueId)]
       : (await reader.queuesOf(plan.topic)).filter((mq) => plan.brokerName === undefined || mq.brokerName === plan.brokerName);
+    if (mqs.length === 0) throw new CommandFailedError(`topic ${plan.topic} has no readable queue on broker ${plan.brokerName}`);
     let left = plan.count;
     for (const mq of mqs) {
       if (left <= 0) break;
@@ -94,7 +95,9 @@ export const consumeMessage = defineCommand({
       for (const queue of queues) {
         await readQueue(reader, queue, {
           subscription: tagSubscription(plan.topic, undefined), decode, printBody: true, keep: true, foundLine: 'Consume ok',
-          onLines: (lines) => blocks.push(...lines),
+          onLines: (lines) => {
+            blocks.push(...lines);
+          },
           onAdvance: (offsets) => progress.update((done += offsets)),
         });
       }

@@ -4,19 +4,18 @@
 //   minOffset=…, maxOffset=…, MessageQueue [topic=…, brokerName=…, queueId=…]
 //   MSGID: <msgId> MessageExt [… properties={…} …] BODY: <body | NOT PRINT BODY>
 //   --------------------------------------------------------
-// Text is written queue batch by queue batch as it is pulled, so memory stays bounded however
-// many messages the range holds (the JSON document is built whole). A progress bar over the
+// Text is written batch by batch as it is pulled (streamed-text.ts), so memory stays bounded
+// however many messages the range holds (the JSON document is built whole). A progress bar over the
 // messages of the range shows on a terminal. A queue that fails is reported and the others are
 // still read (exit 1). -l (LMQ parent topic) is refused: Apogee has no LMQ.
 
 import { messageQueueToString } from '@apogee/client';
 import { defineCommand, Opt } from '../../command.js';
-import type { CommandContext } from '../../context.js';
 import { ExitStatus, UsageError, describeError } from '../../errors.js';
-import type { Progress } from '../../output/progress.js';
 import { bodyDecoder } from './message-view.js';
 import { type PrintedQueue, readQueue } from './queue-print.js';
 import { QueueReader, tagSubscription } from './queue-reader.js';
+import { StreamedText } from './streamed-text.js';
 import { MsgOpt } from './message-options.js';
 
 const SEPARATOR = '--------------------------------------------------------';
@@ -59,39 +58,25 @@ export const printMsg = defineCommand({
     let done = 0;
     try {
       for (const queue of queues) {
+        if (out.closed) break;
         const mq = queue.messageQueue;
-        out.write([`minOffset=${queue.minOffset}, maxOffset=${queue.maxOffset}, ${messageQueueToString(mq)}`]);
+        await out.write([`minOffset=${queue.minOffset}, maxOffset=${queue.maxOffset}, ${messageQueueToString(mq)}`]);
         if (queue.error === undefined) {
           await readQueue(reader, queue, {
             subscription, decode, printBody, keep: ctx.settings.json,
             onLines: (lines) => out.write(lines),
             onAdvance: (offsets) => progress.update((done += offsets)),
+            stop: () => out.closed,
           });
         } else {
-          out.write([`${messageQueueToString(mq)} print msg failed: ${queue.error}`]);
+          await out.write([`${messageQueueToString(mq)} print msg failed: ${queue.error}`]);
         }
-        out.write([SEPARATOR]);
+        await out.write([SEPARATOR]);
       }
     } finally {
       progress.finish();
+      out.close();
     }
     return { json: queues, blocks: [], ...(queues.some((q) => q.error !== undefined) ? { exitStatus: ExitStatus.FAILED } : {}) };
   },
 });
-
-/**
- * Text written as soon as it is ready (nothing with --json, whose document is printed at the
- * end), clearing the progress bar first so that the two do not mix on a terminal.
- */
-class StreamedText {
-  constructor(
-    private readonly ctx: CommandContext,
-    private readonly progress: Progress,
-  ) {}
-
-  write(lines: readonly string[]): void {
-    if (this.ctx.settings.json || lines.length === 0) return;
-    this.progress.finish();
-    this.ctx.io.stdout.write(`${lines.join('\n')}\n`);
-  }
-}

@@ -21,11 +21,14 @@ export const queryMsgByOffset = defineCommand({
   ],
   async run(ctx, options) {
     const topic = options.text('topic');
-    const mq = { topic, brokerName: options.text('brokerName'), queueId: options.int('queueId', 0, { min: 0 }) };
+    const brokerName = options.text('brokerName');
+    const queueId = options.int('queueId', 0, { min: 0 });
     const offset = options.int('offset', 0, { min: 0 });
     const decode = bodyFormatOption(options);
     const admin = await ctx.admin();
-    const result = await new QueueReader(admin).pull(mq, tagSubscription(topic, undefined), offset, 1);
+    const reader = new QueueReader(admin);
+    const mq = await reader.queueOf(topic, brokerName, queueId);
+    const result = await reader.pull(mq, tagSubscription(topic, undefined), offset, 1);
     const msg = result.pullStatus === 'FOUND' ? result.msgFoundList.find((m) => m.queueOffset === offset) : undefined;
     if (msg === undefined) {
       throw new CommandFailedError(`no message at offset ${offset} of ${messageQueueToString(mq)} (${result.pullStatus}; the queue holds offsets ${result.minOffset} to ${result.maxOffset - 1})`);

@@ -33,10 +33,12 @@ export interface ReadQueueOptions {
   readonly keep: boolean;
   /** a line before each batch of messages (consumeMessage: `Consume ok`) */
   readonly foundLine?: string;
-  /** called with the lines of each pulled batch, as soon as they are ready */
-  readonly onLines: (lines: string[]) => void;
+  /** called with the lines of each pulled batch, as soon as they are ready (awaited: backpressure) */
+  readonly onLines: (lines: string[]) => void | Promise<void>;
   /** called with how many offsets of the range each batch covered */
   readonly onAdvance: (offsets: number) => void;
+  /** true: stop reading (nobody reads the output any more) */
+  readonly stop?: () => boolean;
 }
 
 /** Reads `queue`'s range; a failure is recorded on the queue (and its line emitted), not thrown. */
@@ -45,13 +47,14 @@ export async function readQueue(reader: QueueReader, queue: PrintedQueue, option
   let readTo = queue.minOffset;
   try {
     for await (const event of reader.read(mq, options.subscription, queue)) {
-      options.onLines(eventLines(event, queue, options));
+      await options.onLines(eventLines(event, queue, options));
       options.onAdvance(Math.max(0, Math.min(event.nextOffset, queue.maxOffset) - readTo));
       readTo = Math.max(readTo, event.nextOffset);
+      if (options.stop?.() === true) return;
     }
   } catch (err) {
     queue.error = describeError(err);
-    options.onLines([`${messageQueueToString(mq)} print msg failed: ${queue.error}`]);
+    await options.onLines([`${messageQueueToString(mq)} print msg failed: ${queue.error}`]);
   }
 }
 

@@ -6,7 +6,7 @@
 import { type MessageExt, type MessageQueue, TOOLS_CONSUMER_GROUP } from '@apogee/common';
 import { type DefaultMQAdminExt, type PullResult, type PullStatus, type SubscriptionData, PullAPIWrapper, buildSubscriptionData, subscribeQueuesOf } from '@apogee/client';
 import { PullSysFlag } from '@apogee/remoting';
-import { UsageError } from '../../errors.js';
+import { CommandFailedError, UsageError } from '../../errors.js';
 
 /** Messages a tool pull asks for at most (RocketMQ's printMsg pulls 32 at a time). */
 export const PULL_BATCH_MAX = 32;
@@ -41,6 +41,19 @@ export class QueueReader {
   /** The readable queues of `topic` (fetchSubscribeMessageQueues), sorted. */
   async queuesOf(topic: string): Promise<MessageQueue[]> {
     return subscribeQueuesOf(topic, await this.admin.examineTopicRouteInfo(topic));
+  }
+
+  /**
+   * Queue `queueId` of `topic` on broker `brokerName`, checked against the topic's route: an
+   * unknown topic fails as the route lookup does, a broker or queue the route lacks is named.
+   */
+  async queueOf(topic: string, brokerName: string, queueId: number): Promise<MessageQueue> {
+    const queues = await this.queuesOf(topic);
+    const onBroker = queues.filter((q) => q.brokerName === brokerName);
+    if (onBroker.length === 0) throw new CommandFailedError(`topic ${topic} has no readable queue on broker ${brokerName}`);
+    const mq = onBroker.find((q) => q.queueId === queueId);
+    if (mq === undefined) throw new CommandFailedError(`topic ${topic} has ${onBroker.length} readable queues on broker ${brokerName}, no queue ${queueId}`);
+    return mq;
   }
 
   /** One pull of at most `maxNums` messages from `offset`. */
