@@ -10,7 +10,7 @@ import type { ConsumerGroupSummaryRow, ConsumerProgressJson } from '../src/comma
 import type { DeleteSubGroupJson } from '../src/commands/group/delete-sub-group.js';
 import type { ProducerConnectionJson } from '../src/commands/group/producer-connection.js';
 import type { UpdateSubGroupJson } from '../src/commands/group/update-sub-group.js';
-import { versionDesc } from '../src/commands/group/group-support.js';
+import { onEachBroker, versionDesc } from '../src/commands/group/group-support.js';
 import { Harness } from './harness.js';
 import { consumedTopic, expectFits, re, startConsumer, startProducer, waitCommitted, withAdmin } from './group-fixtures.js';
 
@@ -83,6 +83,17 @@ describe('updateSubGroup', () => {
     expect(broker.status).toBe(ExitStatus.FAILED);
     expect(broker.stderr).toMatch(/^mqadmin: .*127\.0\.0\.1:1.*\n$/);
     expect(broker.stdout).toBe('');
+  });
+});
+
+describe('a -c command over several brokers', () => {
+  it('records a broker that fails and goes on with the others; with -b the failure is thrown', async () => {
+    const group = `cg-${randomId()}`;
+    const targets = { brokerAddrs: ['127.0.0.1:1', h.brokerAddr], clusterName: 'DefaultCluster' };
+    const outcomes = await withAdmin(h, (admin) => onEachBroker(targets, (addr) => admin.createAndUpdateSubscriptionGroupConfig(addr, { groupName: group })));
+    expect(outcomes).toEqual([{ brokerAddr: '127.0.0.1:1', ok: false, error: expect.stringContaining('127.0.0.1:1') }, { brokerAddr: h.brokerAddr, ok: true }]);
+    expect(await subGroupConfig(group)).toMatchObject({ groupName: group });
+    await expect(withAdmin(h, (admin) => onEachBroker({ brokerAddrs: ['127.0.0.1:1'] }, (addr) => admin.deleteSubscriptionGroup(addr, group)))).rejects.toThrow(/127\.0\.0\.1:1/);
   });
 });
 
@@ -188,9 +199,11 @@ describe('consumerProgress, consumerConnection and producerConnection', () => {
     expect(narrow.stdout).toMatch(/ \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/m);
   });
 
-  it('consumerProgress without -g sums up every group with a retry topic', async () => {
+  it('consumerProgress without -g sums up every group with a retry topic (progress on a terminal only)', async () => {
     const result = await h.run(['consumerProgress']);
     expect(result.status).toBe(ExitStatus.OK);
+    expect(result.stderr).toBe('');
+    expect((await h.run(['consumerProgress'], { ttyColumns: 80 })).stderr).toMatch(/consumerProgress \[#+-*\] +\d+% \d+\/\d+/);
     expect(result.stdout.split('\n')[0]).toMatch(/^#Group +#Count +#Version +#Type +#Model +#TPS +#Diff Total$/);
     expect(result.stdout).toMatch(new RegExp(`^${re(group)} +1 +V5_3_3 +PUSH +CLUSTERING +\\d+ +0$`, 'm'));
     const rows = await h.json<ConsumerGroupSummaryRow[]>(['consumerProgress']);
