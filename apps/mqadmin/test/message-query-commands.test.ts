@@ -147,7 +147,7 @@ describe('queryMsgById', () => {
     const clientId = consumer.clientInstance!.clientId;
     const pushed = await h.run(['queryMsgById', '-t', topic, '-i', sent.offsetMsgId, '-g', group, '-d', clientId]);
     expect(pushed.status).toBe(ExitStatus.OK);
-    expect(pushed.stdout).toMatch(/^ConsumeMessageDirectlyResult \[order=false, autoCommit=true, consumeResult=CR_SUCCESS, remark=null, spentTimeMills=\d+\]$/m);
+    expect(pushed.stdout).toMatch(/^ConsumeMessageDirectlyResult \[order=false, autoCommit=true, consumeResult=CR_SUCCESS, remark=, spentTimeMills=\d+\]$/m);
     expect(seen.filter((b) => b === 'tracked').length).toBeGreaterThanOrEqual(2);
     const [row] = await h.json<ConsumeDirectlyRow[]>(['queryMsgById', '-t', topic, '-i', sent.offsetMsgId, '-g', group, '-d', clientId]);
     expect(row).toMatchObject({ msgId: sent.offsetMsgId, consumerGroup: group, clientId, result: { consumeResult: 'CR_SUCCESS' } });

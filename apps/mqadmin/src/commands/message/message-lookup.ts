@@ -79,7 +79,7 @@ export async function consumeDirectly(admin: DefaultMQAdminExt, row: { msgId: st
 export function consumeDirectlyLine(row: ConsumeDirectlyRow): string {
   const r = row.result;
   if (r === undefined) return `${row.msgId}: ${row.error ?? 'no answer'}`;
-  return `ConsumeMessageDirectlyResult [order=${r.order}, autoCommit=${r.autoCommit}, consumeResult=${r.consumeResult}, remark=${r.remark === '' ? 'null' : r.remark}, spentTimeMills=${r.spentTimeMills}]`;
+  return `ConsumeMessageDirectlyResult [order=${r.order}, autoCommit=${r.autoCommit}, consumeResult=${r.consumeResult}, remark=${r.remark}, spentTimeMills=${r.spentTimeMills}]`;
 }
 
 /** -g and -d go together; either alone is a usage error (RocketMQ silently ignores it). */
