@@ -169,6 +169,16 @@ describe('queryMsgById', () => {
     expect(all[0]!.storeTimestamp).toBeLessThanOrEqual(all[1]!.storeTimestamp);
     const resendRows = await h.json<ResendRow[]>(['queryMsgById', '-t', topic, '-i', sent.offsetMsgId, '-s', 'true']);
     expect(resendRows[0]).toMatchObject({ originalMsgId: sent.offsetMsgId, sendResult: { sendStatus: 'SEND_OK', msgId: sent.msgId } });
+
+    // the group offline: NOT_ONLINE with the broker's reason, wrapped to fit 80 columns
+    await consumer.shutdown();
+    const offline = await h.run(['queryMsgById', '-t', topic, '-i', sent.offsetMsgId], { ttyColumns: 80 });
+    expect(offline.status).toBe(ExitStatus.OK);
+    const table = offline.stdout.slice(offline.stdout.indexOf('#ConsumerGroup'));
+    expect(table).toMatch(new RegExp(`^${group} +NOT_ONLINE +CODE:206 DESC:`, 'm'));
+    for (const line of table.trimEnd().split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    const [offlineRow] = await h.json<QueryByIdRow[]>(['queryMsgById', '-t', topic, '-i', sent.offsetMsgId]);
+    expect(offlineRow!.message!.tracks).toEqual([{ consumerGroup: group, trackType: 'NOT_ONLINE', exceptionDesc: expect.stringMatching(/^CODE:206 DESC:/) }]);
   });
 });
 
