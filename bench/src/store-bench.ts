@@ -12,52 +12,40 @@
 // - catch-up read: a consumer pulling a backlog (default 1 GiB of 4 KiB messages, one queue)
 //   with getMessage from offset 0, with RocketMQ's default pull limits and with larger ones,
 //   next to a raw sequential read of the same commit-log file (page cache).
+// - durable write bandwidth (store/durable.ts): per body size, ASYNC_FLUSH appends of
+//   APOGEE_STORE_DURABLE_MIB of records by 256 appenders, timed until the store reports them
+//   all flushed, next to a raw sequential write of the same bytes ended by fdatasync (the
+//   bandwidth the disk sustains), alternated raw/store for a few rounds from a synced machine,
+//   with page-cache pages cold (faulted in from the host) and warm (recycled).
 // Messages carry TAGS and a UNIQ_KEY, as RocketMQ clients send them (so the index works too).
 //
 //   pnpm -C bench run store
 //   APOGEE_BENCH_SECONDS=3 (per append case)  APOGEE_STORE_BACKLOG_MIB=1024 (0 skips it)
 //   APOGEE_STORE_BODIES=128,1024,4096 (empty: only the catch-up read)  TMPDIR=<disk to test>
+//   APOGEE_STORE_DURABLE_MIB=1024 (0 skips the durable section)  APOGEE_STORE_DURABLE_ROUNDS=3
+//   APOGEE_STORE_DURABLE_PAGES=cold,warm (bodies under 1 KiB: the first one only)
 
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { KiB, MiB, MessageConst, encodeMessageRecord, propertiesToString } from '@apogee/common';
-import { MessageStore, PutMessageStatus, createMessageStoreConfig, type FlushDiskType, type MessageInner } from '@apogee/store';
+import { KiB, MiB } from '@apogee/common';
+import { MessageStore, PutMessageStatus, createMessageStoreConfig, type FlushDiskType } from '@apogee/store';
+import { durableSection, kilo, loadavg, range, type DurableSummary, type PageState } from './store/durable.js';
+import { message, recordBytes, silent } from './store/records.js';
 
 const CASE_MS = Number(process.env.APOGEE_BENCH_SECONDS ?? '3') * 1000;
 const BACKLOG_BYTES = Number(process.env.APOGEE_STORE_BACKLOG_MIB ?? '1024') * MiB;
 const BODY_SIZES = (process.env.APOGEE_STORE_BODIES ?? '128,1024,4096').split(',').map(Number).filter((n) => n > 0);
+const DURABLE_BYTES = Number(process.env.APOGEE_STORE_DURABLE_MIB ?? '1024') * MiB;
+const DURABLE_ROUNDS = Math.max(1, Number(process.env.APOGEE_STORE_DURABLE_ROUNDS ?? '3'));
+const DURABLE_PAGES = (process.env.APOGEE_STORE_DURABLE_PAGES ?? 'cold,warm')
+  .split(',')
+  .map((s) => s.trim())
+  .filter((s): s is PageState => s === 'cold' || s === 'warm');
 const RAW_CHUNK_BYTES = 1 * MiB;
 /** The store's default segment size: raw same-bytes runs roll files at the same size. */
 const SEGMENT_BYTES = createMessageStoreConfig({}).mappedFileSizeCommitLog;
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
-
-function message(bodyBytes: number, body: Buffer, seq: number, queueId: number): MessageInner {
-  void bodyBytes;
-  return {
-    topic: 'BenchmarkTopic',
-    queueId,
-    flag: 0,
-    body,
-    properties: new Map([
-      [MessageConst.PROPERTY_TAGS, 'TagA'],
-      [MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX, `7F00000100002A9F0000000${seq.toString(16).padStart(9, '0')}`],
-      [MessageConst.PROPERTY_WAIT_STORE_MSG_OK, 'true'],
-    ]),
-    sysFlag: 0,
-    bornTimestamp: Date.now(),
-    bornHost: { host: '127.0.0.1', port: 51234 },
-    storeHost: { host: '127.0.0.1', port: 10911 },
-    reconsumeTimes: 0,
-    preparedTransactionOffset: 0,
-  };
-}
-
-function recordBytes(bodyBytes: number): number {
-  const m = message(bodyBytes, Buffer.alloc(bodyBytes), 1, 0);
-  return encodeMessageRecord({ ...m, properties: propertiesToString(m.properties), storeTimestamp: 0, queueOffset: 0, physicalOffset: 0 }).length;
-}
 
 function freshDir(name: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `apogee-store-bench-${name}-`));
@@ -93,7 +81,7 @@ async function appendCase(bodyBytes: number, flushDiskType: FlushDiskType, appen
   const deadline = t0 + CASE_MS;
   const worker = async (id: number): Promise<void> => {
     while (performance.now() < deadline) {
-      const r = await store.putMessage(message(bodyBytes, body, seq++, id % 8));
+      const r = await store.putMessage(message(body, seq++, id % 8));
       if (r.status !== PutMessageStatus.PUT_OK) throw new Error(`put failed: ${r.status} ${r.remark ?? ''}`);
       msgs++;
       bytes += r.result!.wroteBytes;
@@ -189,7 +177,7 @@ async function backlogCase(): Promise<void> {
   await Promise.all(
     Array.from({ length: 64 }, async () => {
       while (written < BACKLOG_BYTES) {
-        const r = await writer.putMessage(message(bodyBytes, body, seq++, 0));
+        const r = await writer.putMessage(message(body, seq++, 0));
         written += r.result!.wroteBytes;
       }
     }),
@@ -271,13 +259,39 @@ function appendRows(name: string, run: AppendRun, sameBytes: Rate, reference: Ra
   console.log(`${sameName.padEnd(62)} ${sameBytes.msgsPerSec.toFixed(0).padStart(10)} msg/s ${sameBytes.mbPerSec.toFixed(1).padStart(9)} MB/s`);
 }
 
+interface PageCacheAsync {
+  run: AppendRun;
+  sameBytes: Rate;
+  raw1MiB: Rate;
+}
+
+/** The ASYNC_FLUSH 256-appender figures of both sections, one line per body size and page state. */
+function sideBySide(pageCache: Map<number, PageCacheAsync>, durable: DurableSummary[]): void {
+  console.log('\n-- ASYNC_FLUSH, 256 appenders, side by side (min–max over the durable rounds)');
+  console.log(
+    `${'body'.padEnd(7)}${'page cache: store'.padEnd(26)}${'raw, no fsync'.padEnd(22)}${'pages'.padEnd(7)}${'durable: raw'.padEnd(16)}${'store'.padEnd(26)}store/raw`,
+  );
+  for (const d of durable) {
+    const pc = pageCache.get(d.bodyBytes);
+    const pcStore = pc ? `${(pc.run.msgsPerSec / 1000).toFixed(0)}K, ${pc.run.mbPerSec.toFixed(0)} MB/s` : '-';
+    const pcRaw = pc ? `${pc.sameBytes.mbPerSec.toFixed(0)} MB/s (${((pc.run.mbPerSec / pc.sameBytes.mbPerSec) * 100).toFixed(0)} %)` : '-';
+    console.log(
+      `${`${d.bodyBytes} B`.padEnd(7)}${pcStore.padEnd(26)}${pcRaw.padEnd(22)}${d.state.padEnd(7)}${`${range(d.rawMBps)} MB/s`.padEnd(16)}` +
+        `${`${kilo(d.storeMsgps)}, ${range(d.storeMBps)} MB/s`.padEnd(26)}${range(d.pct)} %`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
   console.log(
-    `command: APOGEE_BENCH_SECONDS=${CASE_MS / 1000} APOGEE_STORE_BACKLOG_MIB=${BACKLOG_BYTES / MiB} APOGEE_STORE_BODIES=${BODY_SIZES.join(',')} pnpm -C bench run store`,
+    `command: APOGEE_BENCH_SECONDS=${CASE_MS / 1000} APOGEE_STORE_BACKLOG_MIB=${BACKLOG_BYTES / MiB} APOGEE_STORE_BODIES=${BODY_SIZES.join(',')}` +
+      ` APOGEE_STORE_DURABLE_MIB=${DURABLE_BYTES / MiB} APOGEE_STORE_DURABLE_ROUNDS=${DURABLE_ROUNDS} APOGEE_STORE_DURABLE_PAGES=${DURABLE_PAGES.join(',')} pnpm -C bench run store`,
   );
   console.log(`node ${process.version}, ${os.cpus().length} cpus (${os.cpus()[0]?.model ?? '?'}), dir ${os.tmpdir()}, ${(CASE_MS / 1000).toFixed(1)} s per case`);
-  console.log('MB/s counts whole records (headers + body). Append rows: % of the raw run of the same bytes in the same write sizes');
+  console.log(`load at start: ${loadavg()}`);
+  console.log('MB/s counts whole records (headers + body), in MiB. Append rows: % of the raw run of the same bytes in the same write sizes');
   console.log('(printed under each case), then % of the 1 MiB raw line of the body size. Catch-up rows: % of the raw read.');
+  const pageCache = new Map<number, PageCacheAsync>();
   for (const bodyBytes of BODY_SIZES) {
     const size = recordBytes(bodyBytes);
     console.log(`\n-- ${bodyBytes} B bodies (${size}-byte records)`);
@@ -287,7 +301,9 @@ async function main(): Promise<void> {
     for (const appenders of [1, 256]) {
       const r = await appendCase(bodyBytes, 'ASYNC_FLUSH', appenders);
       asyncRuns.push(r);
-      appendRows(`ASYNC_FLUSH, ${appenders} appender(s)`, r, await rawSameBytesCase(r, size, false), raw, false);
+      const sameBytes = await rawSameBytesCase(r, size, false);
+      if (appenders === 256) pageCache.set(bodyBytes, { run: r, sameBytes, raw1MiB: raw });
+      appendRows(`ASYNC_FLUSH, ${appenders} appender(s)`, r, sameBytes, raw, false);
     }
     const rawSync = await rawWriteCase(size, true);
     row('raw sequential write, 1 MiB writes, fdatasync after each', rawSync, raw);
@@ -297,10 +313,22 @@ async function main(): Promise<void> {
       appendRows(`SYNC_FLUSH, ${appenders} appender(s)`, r, await rawSameBytesCase(r, size, true), raw, true, vsAsync);
     }
   }
+  if (DURABLE_BYTES > 0 && BODY_SIZES.length > 0 && DURABLE_PAGES.length > 0) {
+    const durable = await durableSection({
+      bodySizes: BODY_SIZES,
+      bytes: DURABLE_BYTES,
+      rounds: DURABLE_ROUNDS,
+      states: DURABLE_PAGES,
+      appenders: 256,
+      segmentBytes: SEGMENT_BYTES,
+    });
+    sideBySide(pageCache, durable);
+  }
   if (BACKLOG_BYTES > 0) {
     console.log(`\n-- catch-up read of a ${(BACKLOG_BYTES / MiB).toFixed(0)} MiB backlog (4 KiB bodies, one queue, page cache)`);
     await backlogCase();
   }
+  console.log(`\nload at end: ${loadavg()}`);
 }
 
 await main();
