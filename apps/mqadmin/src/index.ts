@@ -7,4 +7,5 @@ export { type CliIo, type OutputStream, BufferedOutput, outputWidth } from './io
 export { ExitStatus, CommandFailedError, UsageError, describeError } from './errors.js';
 export { type Column, type Table, renderTable, ELLIPSIS } from './output/table.js';
 export { formatTimestamp, formatDecimal, toJsonText } from './output/format.js';
+export { fitLines } from './output/text.js';
 export { parseTimestamp } from './options.js';

@@ -11,6 +11,7 @@ import type { CliIo } from './io.js';
 import { CommandOptions } from './options.js';
 import { toJsonText } from './output/format.js';
 import { renderTable } from './output/table.js';
+import { fitLines } from './output/text.js';
 
 export async function runMqadmin(argv: readonly string[], io: CliIo, commands: readonly CommandSpec[] = ALL_COMMANDS): Promise<ExitStatus> {
   const verbose = argv.includes('--verbose');
@@ -91,7 +92,12 @@ function print(output: CommandOutput, ctx: CommandContext, json: boolean): void 
     return;
   }
   for (const block of output.blocks) {
-    ctx.io.stdout.write(typeof block === 'string' ? (block.endsWith('\n') ? block : `${block}\n`) : renderTable(block, ctx.width));
+    if (typeof block !== 'string') {
+      ctx.io.stdout.write(renderTable(block, ctx.width));
+      continue;
+    }
+    const text = fitLines(block, ctx.width);
+    ctx.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 }
 

@@ -45,7 +45,7 @@ describe('the -b / -c choice', () => {
       expect(both.stderr).toContain('not both');
       const unknown = await h.run([...command, '-c', 'NoSuchCluster']);
       expect(unknown.status).toBe(ExitStatus.FAILED);
-      expect(unknown.stderr).toBe('mqadmin: cluster "NoSuchCluster" is unknown to the NameServer (clusterList shows the clusters it knows)\n');
+      expect(unknown.stderr).toBe('mqadmin: cluster "NoSuchCluster" not found; the NameServer knows DefaultCluster, OtherCluster\n');
       expect(unknown.stdout).toBe('');
     });
 

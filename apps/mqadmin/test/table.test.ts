@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ELLIPSIS, renderTable, type Table } from '../src/index.js';
+import { ELLIPSIS, fitLines, renderTable, type Table } from '../src/index.js';
 
 const table: Table = {
   columns: [{ header: '#Name' }, { header: '#Addr', overflow: 'wrap', widthMin: 10 }, { header: '#Count', align: 'right' }],
@@ -44,5 +44,26 @@ describe('renderTable', () => {
     const text = renderTable({ columns: [{ header: '#K' }, { header: '#V' }], rows: [['k', 'line1\nline2\tx']] }, 80);
     expect(text.split('\n')).toHaveLength(3);
     expect(text).toContain('line1 line2 x');
+  });
+});
+
+describe('fitLines', () => {
+  it('leaves short lines and unlimited widths alone', () => {
+    expect(fitLines('a\nb', 80)).toBe('a\nb');
+    expect(fitLines('x'.repeat(200), Number.POSITIVE_INFINITY)).toBe('x'.repeat(200));
+  });
+
+  it('breaks a long `Label:   value` line after ", " and indents the rest under the value', () => {
+    const line = `Properties:          {${Array.from({ length: 12 }, (_, i) => `KEY${i}=value-${i}`).join(', ')}}`;
+    const lines = fitLines(line, 60).split('\n');
+    expect(lines.length).toBeGreaterThan(1);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(60);
+    for (const l of lines.slice(1)) expect(l).toMatch(/^ {21}\S/);
+    expect(lines.map((l) => l.trim()).join(' ')).toBe(line);
+  });
+
+  it('cuts a line without spaces at the width, losing nothing', () => {
+    const lines = fitLines('y'.repeat(130), 50).split('\n');
+    expect(lines.map((l) => l.length)).toEqual([50, 50, 30]);
   });
 });

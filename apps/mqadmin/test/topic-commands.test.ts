@@ -59,7 +59,7 @@ describe('topicStatus', () => {
     expect(elsewhere.stderr).toBe(`mqadmin: topic ${topic} has no queue in cluster OtherCluster\n`);
     const unknown = await h.run(['topicStatus', '-t', topic, '-c', 'NoSuchCluster']);
     expect(unknown.status).toBe(ExitStatus.FAILED);
-    expect(unknown.stderr).toContain('cluster "NoSuchCluster" is unknown');
+    expect(unknown.stderr).toContain('cluster "NoSuchCluster" not found');
   });
 
   it('an unknown topic exits 1 naming TOPIC_NOT_EXIST', async () => {
@@ -174,7 +174,7 @@ describe('updateTopic', () => {
     expect(system.stdout).toMatch(new RegExp(`^create topic to ${re(h.brokerAddr)} failed: INVALID_PARAMETER \\(29\\): .*conflict with system topic`, 'm'));
     const unknown = await h.run(['updateTopic', '-c', 'NoSuchCluster', '-t', newTopic()]);
     expect(unknown.status).toBe(ExitStatus.FAILED);
-    expect(unknown.stderr).toContain('cluster "NoSuchCluster" is unknown');
+    expect(unknown.stderr).toContain('cluster "NoSuchCluster" not found');
   });
 
   it('-c with a master that does not answer creates the topic on the others and exits 1', async () => {
@@ -284,6 +284,6 @@ describe('deleteTopic', () => {
     expect(missing.stderr).toContain("required option '-c, --clusterName <cluster>' not specified");
     const unknown = await h.run(['deleteTopic', '-t', 'x', '-c', 'NoSuchCluster']);
     expect(unknown.status).toBe(ExitStatus.FAILED);
-    expect(unknown.stderr).toContain('cluster "NoSuchCluster" is unknown');
+    expect(unknown.stderr).toContain('cluster "NoSuchCluster" not found');
   });
 });

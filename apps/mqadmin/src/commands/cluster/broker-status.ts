@@ -4,7 +4,7 @@
 // answer is reported in its place and makes the exit status 1.
 
 import { defineCommand, type OutputBlock } from '../../command.js';
-import { brokerOrCluster, brokerOrClusterOptions, brokersOfCluster, eachBroker, exitStatusOfAll } from './brokers.js';
+import { brokerOrCluster, brokerOrClusterOptions, brokersOfCluster, eachBroker, exitStatusOfAll } from '../broker-targets.js';
 import { keyValueLines } from './key-value-lines.js';
 
 /** One broker's runtime figures, keys sorted. */

@@ -7,7 +7,7 @@
 import { MASTER_ID } from '@apogee/common';
 import { defineCommand } from '../../command.js';
 import { sortedRecord } from './broker-status.js';
-import { brokerOrCluster, brokerOrClusterOptions, brokersOfCluster, type ClusterBroker, eachBroker, exitStatusOfAll } from './brokers.js';
+import { brokerOrCluster, brokerOrClusterOptions, brokersOfCluster, type ClusterBroker, eachBroker, exitStatusOfAll } from '../broker-targets.js';
 import { keyValueLines } from './key-value-lines.js';
 
 /** One broker's configuration. */

@@ -6,7 +6,7 @@
 
 import { defineCommand } from '../../command.js';
 import { UsageError } from '../../errors.js';
-import { brokerOrCluster, brokerOrClusterOptions, type BrokerOutcome, brokerOutcomes, brokersOfCluster, eachBroker, exitStatusOfAll, mastersOfCluster } from './brokers.js';
+import { brokerOrCluster, brokerOrClusterOptions, type BrokerOutcome, brokerOutcomes, brokersOfCluster, eachBroker, exitStatusOfAll, mastersOfCluster } from '../broker-targets.js';
 
 export interface UpdateBrokerConfigResult {
   key: string;

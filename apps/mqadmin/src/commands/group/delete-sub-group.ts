@@ -8,7 +8,7 @@
 import { getDLQTopic, getRetryTopic } from '@apogee/common';
 import { defineCommand } from '../../command.js';
 import { CommandFailedError, ExitStatus, describeError } from '../../errors.js';
-import { type BrokerOutcome, brokerOrClusterOptions, onEachBroker, resolveBrokerTargets } from './group-support.js';
+import { type BrokerOutcome, brokerOrClusterOptions, brokerOutcomes, eachBroker, masterTargets } from '../broker-targets.js';
 
 /** With -c: the group's retry or DLQ topic, deleted from the cluster or not. */
 export interface DeleteSubGroupTopicResult {
@@ -29,20 +29,20 @@ export const deleteSubGroup = defineCommand({
   name: 'deleteSubGroup',
   summary: 'Delete subscription group from broker',
   options: [
-    ...brokerOrClusterOptions('delete the subscription group'),
+    ...brokerOrClusterOptions('delete the subscription group from'),
     { flags: '-g, --groupName <group>', description: 'subscription group name', required: true },
     { flags: '-r, --removeOffset <true|false>', description: 'also remove the group\'s offsets (default false)' },
   ],
   async run(ctx, options) {
     const groupName = options.text('groupName');
     const removeOffset = options.bool('removeOffset', false);
-    const targets = await resolveBrokerTargets(() => ctx.admin(), options);
     const admin = await ctx.admin();
-    const holders = await Promise.all(targets.brokerAddrs.map((addr) => admin.examineSubscriptionGroupConfig(addr, groupName)));
+    const targets = await masterTargets(admin, options);
+    const holders = await Promise.all(targets.addrs.map((addr) => admin.examineSubscriptionGroupConfig(addr, groupName)));
     if (holders.every((config) => config === undefined)) {
-      throw new CommandFailedError(`subscription group ${groupName} not found on ${targets.clusterName === undefined ? `broker ${targets.brokerAddrs[0]}` : `any master of cluster ${targets.clusterName}`}`);
+      throw new CommandFailedError(`subscription group ${groupName} not found on ${targets.clusterName === undefined ? `broker ${targets.addrs[0]}` : `any master of cluster ${targets.clusterName}`}`);
     }
-    const brokers = await onEachBroker(targets, (brokerAddr) => admin.deleteSubscriptionGroup(brokerAddr, groupName, removeOffset));
+    const brokers = brokerOutcomes(await eachBroker(ctx, 'deleteSubGroup', targets.addrs, (brokerAddr) => admin.deleteSubscriptionGroup(brokerAddr, groupName, removeOffset)));
     const where = targets.clusterName === undefined ? '' : ` in cluster [${targets.clusterName}]`;
     const lines = brokers.map((b) => `delete subscription group [${groupName}] from broker [${b.brokerAddr}]${where} ${b.ok ? 'success.' : `failed: ${b.error}`}`);
     const topics: DeleteSubGroupTopicResult[] = [];

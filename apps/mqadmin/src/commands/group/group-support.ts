@@ -1,5 +1,5 @@
-// What the group, offset and connection commands share: the brokers a -b / -c pair names, the
-// checks RocketMQ makes on group names, MQVersion names of client versions, the connection table,
+// What the group, offset and connection commands share (the -b / -c targets are in
+// ../broker-targets.ts): the checks RocketMQ makes on group names, MQVersion names of client versions, the connection table,
 // RocketMQ's "yyyy-MM-dd HH:mm:ss" time and the sentences for a group or topic the cluster does
 // not know.
 
@@ -10,64 +10,6 @@ import type { OptionSpec } from '../../command.js';
 import { CommandFailedError, UsageError, describeError } from '../../errors.js';
 import type { CommandOptions } from '../../options.js';
 import type { Table } from '../../output/table.js';
-
-/** `-b` and `-c` of the commands that act on "this broker, or every master of this cluster". */
-export function brokerOrClusterOptions(verb: string): OptionSpec[] {
-  return [
-    { flags: '-b, --brokerAddr <host:port>', description: `${verb} on this broker` },
-    { flags: '-c, --clusterName <cluster>', description: `${verb} on every master of this cluster` },
-  ];
-}
-
-/** Where a -b / -c command acts: one broker, or every master of one cluster. */
-export type BrokerTargets = { readonly brokerAddrs: string[]; readonly clusterName?: string };
-
-/** -b wins over -c, as in RocketMQ; neither is a usage error (RocketMQ prints its help). */
-export async function resolveBrokerTargets(admin: () => Promise<DefaultMQAdminExt>, options: CommandOptions): Promise<BrokerTargets> {
-  const brokerAddr = options.optionalText('brokerAddr');
-  if (brokerAddr !== undefined) return { brokerAddrs: [brokerAddr] };
-  const clusterName = options.optionalText('clusterName');
-  if (clusterName === undefined) throw new UsageError('one of -b/--brokerAddr or -c/--clusterName is required');
-  return { brokerAddrs: await masterAddrsOfCluster(await admin(), clusterName), clusterName };
-}
-
-/** What one broker of a -b / -c command did: done, or refused with a reason. */
-export interface BrokerOutcome {
-  brokerAddr: string;
-  ok: boolean;
-  error?: string;
-}
-
-/**
- * Runs `action` on every target broker in turn. With -b the one broker's failure is the command's
- * (thrown); with -c a broker that fails is recorded and the others go on.
- */
-export async function onEachBroker(targets: BrokerTargets, action: (brokerAddr: string) => Promise<void>): Promise<BrokerOutcome[]> {
-  const outcomes: BrokerOutcome[] = [];
-  for (const brokerAddr of targets.brokerAddrs) {
-    try {
-      await action(brokerAddr);
-      outcomes.push({ brokerAddr, ok: true });
-    } catch (err) {
-      if (targets.clusterName === undefined) throw err;
-      outcomes.push({ brokerAddr, ok: false, error: describeError(err) });
-    }
-  }
-  return outcomes;
-}
-
-/** The master addresses of a cluster, sorted; a clear failure for a cluster the NameServer does not know. */
-export async function masterAddrsOfCluster(admin: DefaultMQAdminExt, clusterName: string): Promise<string[]> {
-  const info = await admin.examineBrokerClusterInfo();
-  const brokerNames = info.clusterAddrTable.get(clusterName);
-  if (brokerNames === undefined) {
-    const known = [...info.clusterAddrTable.keys()].sort().join(', ');
-    throw new CommandFailedError(`cluster ${JSON.stringify(clusterName)} not found; the NameServer knows ${known === '' ? 'no cluster' : known}`);
-  }
-  const masters = brokerNames.map((name) => info.brokerAddrTable.get(name)?.brokerAddrs.get(MASTER_ID)).filter((a): a is string => a !== undefined);
-  if (masters.length === 0) throw new CommandFailedError(`cluster ${clusterName} has no master broker`);
-  return masters.sort();
-}
 
 /** RocketMQ's broker refuses such names (TopicValidator.validateGroup); say so before asking it. */
 export function checkGroupName(group: string): string {

@@ -8,9 +8,9 @@
 
 import { SUBSCRIPTION_GROUP_DEFAULTS, type SubscriptionGroupConfig } from '@apogee/client';
 import { defineCommand } from '../../command.js';
-import { ExitStatus } from '../../errors.js';
 import type { CommandOptions } from '../../options.js';
-import { type BrokerOutcome, brokerOrClusterOptions, checkGroupName, onEachBroker, resolveBrokerTargets } from './group-support.js';
+import { type BrokerOutcome, brokerOrClusterOptions, brokerOutcomes, eachBroker, exitStatusOfAll, masterTargets } from '../broker-targets.js';
+import { checkGroupName } from './group-support.js';
 
 /** Every field updateSubGroup writes (SubscriptionGroupConfig with nothing left to the defaults). */
 export type SubGroupSettings = Required<SubscriptionGroupConfig>;
@@ -27,7 +27,7 @@ export const updateSubGroup = defineCommand({
   name: 'updateSubGroup',
   summary: 'Update or create subscription group',
   options: [
-    ...brokerOrClusterOptions('create the subscription group'),
+    ...brokerOrClusterOptions('create the subscription group on'),
     { flags: '-g, --groupName <group>', description: 'consumer group name', required: true },
     { flags: '-s, --consumeEnable <true|false>', description: 'consume enable (default true)' },
     { flags: '-m, --consumeFromMinEnable <true|false>', description: 'from min offset (default false)' },
@@ -41,15 +41,16 @@ export const updateSubGroup = defineCommand({
   ],
   async run(ctx, options) {
     const config = settingsOf(options);
-    const targets = await resolveBrokerTargets(() => ctx.admin(), options);
     const admin = await ctx.admin();
-    const brokers = await onEachBroker(targets, (brokerAddr) => admin.createAndUpdateSubscriptionGroupConfig(brokerAddr, config));
+    const targets = await masterTargets(admin, options);
+    const results = await eachBroker(ctx, 'updateSubGroup', targets.addrs, (brokerAddr) => admin.createAndUpdateSubscriptionGroupConfig(brokerAddr, config));
+    const brokers = brokerOutcomes(results);
     const lines = brokers.map((b) => (b.ok ? `create subscription group to ${b.brokerAddr} success.` : `create subscription group to ${b.brokerAddr} failed: ${b.error}`));
     const json: UpdateSubGroupJson = { ...(targets.clusterName === undefined ? {} : { clusterName: targets.clusterName }), brokers, config };
     return {
       json,
       blocks: [lines.join('\n'), configText(config, ctx.width)],
-      ...(brokers.every((b) => b.ok) ? {} : { exitStatus: ExitStatus.FAILED }),
+      exitStatus: exitStatusOfAll(results),
     };
   },
 });

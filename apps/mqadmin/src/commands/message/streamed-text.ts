@@ -7,6 +7,7 @@
 import type { CommandContext } from '../../context.js';
 import type { OutputStream } from '../../io.js';
 import type { Progress } from '../../output/progress.js';
+import { fitLines } from '../../output/text.js';
 
 /** What a Node stream offers beyond OutputStream (the in-memory test streams have none of it). */
 type EventfulStream = OutputStream & {
@@ -39,7 +40,7 @@ export class StreamedText {
   async write(lines: readonly string[]): Promise<void> {
     if (this.ctx.settings.json || lines.length === 0 || this.isClosed) return;
     this.progress.finish();
-    if (this.stdout.write(`${lines.join('\n')}\n`) === false && typeof this.stdout.once === 'function') {
+    if (this.stdout.write(`${fitLines(lines.join('\n'), this.ctx.width)}\n`) === false && typeof this.stdout.once === 'function') {
       await new Promise<void>((resolve) => {
         const done = (): void => {
           for (const event of EVENTS_ENDING_A_WAIT) this.stdout.off?.(event, done);

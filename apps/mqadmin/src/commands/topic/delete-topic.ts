@@ -7,7 +7,7 @@
 import type { DefaultMQAdminExt } from '@apogee/client';
 import { defineCommand, Opt } from '../../command.js';
 import { CommandFailedError } from '../../errors.js';
-import { mastersOfCluster } from '../cluster/brokers.js';
+import { mastersOfCluster } from '../broker-targets.js';
 import { isTopicNotExist } from './topic-configs.js';
 
 export interface DeleteTopicResult {

@@ -6,7 +6,7 @@ import type { TopicOffset } from '@apogee/client';
 import { defineCommand, Opt } from '../../command.js';
 import { CommandFailedError } from '../../errors.js';
 import { formatTimestamp } from '../../output/format.js';
-import { brokersOfCluster } from '../cluster/brokers.js';
+import { brokersOfCluster } from '../broker-targets.js';
 
 export interface TopicStatusRow {
   brokerName: string;

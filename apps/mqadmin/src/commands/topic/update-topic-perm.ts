@@ -10,7 +10,7 @@ import type { DefaultMQAdminExt } from '@apogee/client';
 import type { QueueData, TopicConfig } from '@apogee/remoting';
 import { defineCommand, Opt } from '../../command.js';
 import { CommandFailedError, UsageError } from '../../errors.js';
-import { brokerOrCluster, brokerOrClusterOptions, eachBroker, exitStatusOfAll, mastersOfCluster } from '../cluster/brokers.js';
+import { brokerOrCluster, brokerOrClusterOptions, eachBroker, exitStatusOfAll, mastersOfCluster } from '../broker-targets.js';
 import { formatTopicConfig, topicConfigOf, topicOption } from './topic-configs.js';
 
 /** What mqadmin lets an operator set: W, R or RW. */

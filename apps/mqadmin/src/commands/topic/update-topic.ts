@@ -9,7 +9,7 @@
 import type { TopicConfig } from '@apogee/remoting';
 import { defineCommand, Opt, type OutputBlock } from '../../command.js';
 import { UsageError } from '../../errors.js';
-import { brokerNameOfAddr, brokerOrCluster, brokerOrClusterOptions, type BrokerOutcome, brokerOutcomes, eachBroker, exitStatusOfAll, mastersOfCluster } from '../cluster/brokers.js';
+import { brokerNameOfAddr, brokerOrCluster, brokerOrClusterOptions, type BrokerOutcome, brokerOutcomes, eachBroker, exitStatusOfAll, mastersOfCluster } from '../broker-targets.js';
 import { formatTopicConfig, topicOption } from './topic-configs.js';
 
 /** NamesrvUtil.NAMESPACE_ORDER_TOPIC_CONFIG */

@@ -1,4 +1,4 @@
-// Which brokers a cluster/broker/topic command works on: RocketMQ's `-b brokerAddr | -c cluster`
+// Which brokers a command works on (shared by the cluster, topic and group commands): RocketMQ's `-b brokerAddr | -c cluster`
 // choice (exactly one), the brokers of a cluster as the NameServer lists them (CommandUtil's
 // fetchMaster…/fetchMasterAndSlave… lookups), and running one step per broker so that a failure
 // on one broker is reported with the others' results instead of ending the command.
@@ -6,10 +6,10 @@
 import { MASTER_ID } from '@apogee/common';
 import type { DefaultMQAdminExt } from '@apogee/client';
 import type { ClusterInfo } from '@apogee/remoting';
-import { Opt, type OptionSpec } from '../../command.js';
-import type { CommandContext } from '../../context.js';
-import { CommandFailedError, ExitStatus, UsageError, describeError } from '../../errors.js';
-import type { CommandOptions } from '../../options.js';
+import { Opt, type OptionSpec } from '../command.js';
+import type { CommandContext } from '../context.js';
+import { CommandFailedError, ExitStatus, UsageError, describeError } from '../errors.js';
+import type { CommandOptions } from '../options.js';
 
 /** `-b` or `-c`, whichever was given. */
 export type BrokerSelection = { readonly brokerAddr: string; readonly clusterName?: undefined } | { readonly clusterName: string; readonly brokerAddr?: undefined };
@@ -49,7 +49,8 @@ export async function brokersOfCluster(admin: DefaultMQAdminExt, clusterName: st
   const clusters = info ?? (await admin.examineBrokerClusterInfo());
   const brokerNames = clusters.clusterAddrTable.get(clusterName);
   if (brokerNames === undefined) {
-    throw new CommandFailedError(`cluster ${JSON.stringify(clusterName)} is unknown to the NameServer (clusterList shows the clusters it knows)`);
+    const known = [...clusters.clusterAddrTable.keys()].sort().join(', ');
+    throw new CommandFailedError(`cluster ${JSON.stringify(clusterName)} not found; the NameServer knows ${known === '' ? 'no cluster' : known}`);
   }
   const brokers: ClusterBroker[] = [];
   for (const brokerName of [...brokerNames].sort()) {
@@ -65,6 +66,18 @@ export async function mastersOfCluster(admin: DefaultMQAdminExt, clusterName: st
   const masters = (await brokersOfCluster(admin, clusterName)).filter((b) => b.brokerId === MASTER_ID);
   if (masters.length === 0) throw new CommandFailedError(`cluster ${JSON.stringify(clusterName)} has no master broker online`);
   return masters;
+}
+
+/** Where a `-b | -c` command writes: the one broker, or every master of the cluster. */
+export interface MasterTargets {
+  readonly addrs: readonly string[];
+  readonly clusterName?: string;
+}
+
+export async function masterTargets(admin: DefaultMQAdminExt, options: CommandOptions): Promise<MasterTargets> {
+  const selection = brokerOrCluster(options);
+  if (selection.brokerAddr !== undefined) return { addrs: [selection.brokerAddr] };
+  return { addrs: (await mastersOfCluster(admin, selection.clusterName)).map((b) => b.addr), clusterName: selection.clusterName };
 }
 
 /** The broker name registered for `addr` (CommandUtil.fetchBrokerNameByAddr); a CommandFailedError when none is. */
