@@ -45,7 +45,7 @@ function recordingClient(): { client: RemotingClient; received: RemotingCommand[
 }
 
 describe('GET_CONSUME_STATS (208)', () => {
-  it('reports per read queue the max offset, the committed offset and the store time of the last consumed message, and the pull rate', async () => {
+  it('reports per read queue the max offset, the committed offset, where the last pull ended (pullOffset), the store time of the last consumed message, and the pull rate', async () => {
     const clock = new ManualClock(1_700_000_000_000);
     const b = await startBroker(fixture, {}, { clock });
     const client = fixture.client();
@@ -69,8 +69,8 @@ describe('GET_CONSUME_STATS (208)', () => {
     const res = await call(client, b.addr, RequestCode.GET_CONSUME_STATS, GetConsumeStatsRequestHeader.encode({ consumerGroup: group, topic }));
     expect(res.code).toBe(ResponseCode.SUCCESS);
     expect(res.body?.toString()).toBe(
-      `{"consumeTps":0.5,"offsetTable":{${mq(b, topic, 0)}:{"brokerOffset":3,"consumerOffset":2,"lastTimestamp":${stored0},"pullOffset":2},` +
-      `${mq(b, topic, 1)}:{"brokerOffset":2,"consumerOffset":0,"lastTimestamp":0,"pullOffset":0}}}`,
+      `{"consumeTps":0.5,"offsetTable":{${mq(b, topic, 0)}:{"brokerOffset":3,"consumerOffset":2,"lastTimestamp":${stored0},"pullOffset":3},` +
+      `${mq(b, topic, 1)}:{"brokerOffset":2,"consumerOffset":0,"lastTimestamp":0,"pullOffset":2}}}`,
     );
 
     // without a topic: every topic the group has offsets on and subscribes to (the online group

@@ -57,7 +57,7 @@ export function consumeStatsTotalDiff(stats: ConsumeStats): number {
   return diff;
 }
 
-/** computeInflightTotalDiff: pulled but not committed (0 here: pullOffset is the committed offset). */
+/** computeInflightTotalDiff: pulled but not committed. */
 export function consumeStatsInflightDiff(stats: ConsumeStats): number {
   let diff = 0;
   for (const wrapper of stats.offsetTable.values()) diff += wrapper.pullOffset - wrapper.consumerOffset;

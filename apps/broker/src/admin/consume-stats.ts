@@ -13,7 +13,7 @@ import type { AdminStore } from './admin-store.js';
 
 export interface ConsumeStatsDeps {
   readonly topics: { selectTopicConfig(topic: string): Readonly<TopicConfig> | undefined };
-  readonly offsets: Pick<ConsumerOffsetManager, 'queryOffset' | 'whichTopicByConsumer'>;
+  readonly offsets: Pick<ConsumerOffsetManager, 'queryOffset' | 'queryPullOffset' | 'whichTopicByConsumer'>;
   readonly consumers: Pick<ConsumerManager, 'getConsumerGroupInfo'>;
   readonly store: Pick<AdminStore, 'getMaxOffsetInQueue' | 'getMessageStoreTimeStamp'>;
   /** the group's pull rate on a topic over the last minute */
@@ -63,5 +63,6 @@ async function offsetWrapper(deps: ConsumeStatsDeps, group: string, topic: strin
     const storeMs = await deps.store.getMessageStoreTimeStamp(topic, queueId, consumerOffset - 1);
     if (storeMs > 0) lastTimestamp = storeMs;
   }
-  return { brokerOffset, consumerOffset, lastTimestamp, pullOffset: consumerOffset };
+  const pullOffset = Math.max(consumerOffset, deps.offsets.queryPullOffset(group, topic, queueId));
+  return { brokerOffset, consumerOffset, lastTimestamp, pullOffset };
 }

@@ -25,6 +25,7 @@ export interface ConsumerOffsetManagerOptions {
 
 export class ConsumerOffsetManager {
   private readonly offsetTable = new Map<string, Map<number, number>>();
+  private readonly pullOffsetTable = new Map<string, Map<number, number>>();
   private readonly resetOffsetTable = new Map<string, Map<number, number>>();
   private readonly version: DataVersionCounter;
   private readonly file: ConfigFile<ConsumerOffsetTable>;
@@ -95,6 +96,28 @@ export class ConsumerOffsetManager {
     queues.set(queueId, offset);
     this.isDirty = true;
     return true;
+  }
+
+  /**
+   * Remembers where the group's last pull of the queue ended (its nextBeginOffset), so that
+   * consume stats can report what is pulled but not yet committed. Memory only, bounded like the
+   * offset table.
+   */
+  commitPullOffset(group: string, topic: string, queueId: number, offset: number): void {
+    const key = topic + TOPIC_GROUP_SEPARATOR + group;
+    let queues = this.pullOffsetTable.get(key);
+    if (queues === undefined) {
+      if (this.pullOffsetTable.size >= OFFSET_TABLE_KEYS_MAX) return;
+      queues = new Map();
+      this.pullOffsetTable.set(key, queues);
+    }
+    if (!queues.has(queueId) && queues.size >= OFFSET_QUEUES_PER_KEY_MAX) return;
+    queues.set(queueId, offset);
+  }
+
+  /** Where the group's last pull of the queue ended; the committed offset when it has not pulled. */
+  queryPullOffset(group: string, topic: string, queueId: number): number {
+    return this.pullOffsetTable.get(topic + TOPIC_GROUP_SEPARATOR + group)?.get(queueId) ?? this.queryOffset(group, topic, queueId);
   }
 
   /** The committed offset, or -1 when the group has none for the queue. */

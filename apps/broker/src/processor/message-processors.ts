@@ -58,6 +58,7 @@ export interface MessageProcessorHost extends Lifecycle {
   readonly consumerOffsetManager: {
     commitOffset(clientHost: string, group: string, topic: string, queueId: number, offset: number): boolean;
     queryThenEraseResetOffset(topic: string, group: string, queueId: number): number | undefined;
+    commitPullOffset(group: string, topic: string, queueId: number, offset: number): void;
   };
   readonly consumerManager: PullConsumerGroups;
   readonly rebalanceLockManager: OrderlyLocks;

@@ -52,6 +52,7 @@ export interface PullMessageDeps {
   readonly offsets: {
     commitOffset(clientHost: string, group: string, topic: string, queueId: number, offset: number): boolean;
     queryThenEraseResetOffset(topic: string, group: string, queueId: number): number | undefined;
+    commitPullOffset(group: string, topic: string, queueId: number, offset: number): void;
   };
   readonly reader: MessageReader;
   readonly clock: Clock;
@@ -119,6 +120,7 @@ export class PullMessageProcessor implements RequestProcessor {
     const result = await this.readQueue(header, settings, sub.filter);
     if (result === undefined) return pullError(request, ResponseCode.SYSTEM_ERROR, 'the store is not readable now');
     const response = composeResponse(request, header, result, topicConfig.topicSysFlag, groupConfig, settings, this.deps.isSlave());
+    this.deps.offsets.commitPullOffset(group, topic, queueId, result.nextBeginOffset);
     if (isFirstArrival && (header.sysFlag & PullSysFlag.COMMIT_OFFSET) !== 0 && !this.deps.isSlave()) {
       this.deps.offsets.commitOffset(channel.remoteAddress, group, topic, queueId, header.commitOffset);
     }
