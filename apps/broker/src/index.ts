@@ -18,8 +18,10 @@ export { ProducerManager, type ProducerManagerOptions } from './client/producer-
 export { RebalanceLockManager, type RebalanceLockManagerOptions } from './client/rebalance-lock-manager.js';
 export { ClientHousekeeping } from './client/client-housekeeping.js';
 export { Broker2Client, type ClientRequestSender, ONEWAY_TO_CLIENT_TIMEOUT_MS } from './client/broker-to-client.js';
-export { type HeartbeatData, type ConsumerData, type ProducerData, type ConsumeType, type MessageModel, type ConsumeFromWhere, CONSUME_TYPES, MESSAGE_MODELS, CONSUME_FROM_WHERES, decodeHeartbeatData } from './client/heartbeat-data.js';
-export { type SubscriptionData, SUB_ALL, EXPRESSION_TYPE_TAG, EXPRESSION_TYPE_SQL92, isTagType, buildSubscriptionData, readSubscriptionData, subscriptionDataJson } from './client/subscription-data.js';
+// The HEART_BEAT / SubscriptionData wire bodies live in @apogee/remoting; re-exported under their old names here.
+export { type HeartbeatData, type ConsumerData, type ProducerData, type ConsumeType, type MessageModel, type ConsumeFromWhere, CONSUME_TYPES, MESSAGE_MODELS, CONSUME_FROM_WHERES, decodeHeartbeatData } from '@apogee/remoting';
+export { type SubscriptionData, SUB_ALL, EXPRESSION_TYPE_TAG, EXPRESSION_TYPE_SQL92, readSubscriptionData, subscriptionDataJson } from '@apogee/remoting';
+export { isTagType, buildSubscriptionData } from './client/subscription-data.js';
 export { BrokerOuterAPI, type BrokerIdentity, type TopicConfigSnapshot, type RegisterOutcome, type UnregisterOutcome } from './out/broker-outer-api.js';
 export { NamesrvRegistration, type NamesrvRegistrationOptions, type MasterAddress, clampRegisterPeriodMs, REGISTER_PERIOD_MS_MIN, REGISTER_PERIOD_MS_MAX, REGISTER_INITIAL_DELAY_MS } from './out/namesrv-registration.js';
 export { ClientManageProcessor, type ClientManageDeps } from './processor/client-manage-processor.js';

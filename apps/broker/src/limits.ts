@@ -23,10 +23,11 @@ export const CONSUMER_GROUPS_MAX = 100_000;
 export const PRODUCER_GROUPS_MAX = 100_000;
 /** Channels (client connections) registered under one group. */
 export const CHANNELS_PER_GROUP_MAX = 10_000;
-/** Topics one consumer group subscribes to. */
-export const SUBSCRIPTIONS_PER_GROUP_MAX = 10_000;
-/** Consumer/producer groups in one heartbeat. */
-export const GROUPS_PER_HEARTBEAT_MAX = 10_000;
+/**
+ * Topics one consumer group subscribes to, and consumer/producer groups in one heartbeat: bounds of
+ * the HEART_BEAT body, enforced by its decoder in @apogee/remoting.
+ */
+export { SUBSCRIPTIONS_PER_GROUP_MAX, GROUPS_PER_HEARTBEAT_MAX } from '@apogee/remoting';
 
 /** Locked queues held in one consumer group's lock table. */
 export const LOCKED_QUEUES_PER_GROUP_MAX = 100_000;

@@ -6,9 +6,11 @@ export { wrapNamespace, withoutNamespace, NAMESPACE_SEPARATOR } from './namespac
 export { mqKey, compareMessageQueue, sameMessageQueue, copyMessageQueue, messageQueueToString } from './message-queue.js';
 export { MQClientInstance, getOrCreateMQClientInstance, type DefaultRouteOptions, type FindBrokerResult, REBALANCE_INTERVAL_MS } from './factory/mq-client-instance.js';
 export { type ProducerMember, type ConsumerMember, type ConsumerRunningInfo, type ProcessQueueInfo, type ConsumeMessageDirectlyResult, type CMResult } from './factory/client-members.js';
-export { type HeartbeatData, type ConsumerData, type ConsumeType, type MessageModel, type ConsumeFromWhere, encodeHeartbeatData } from './factory/heartbeat-data.js';
+// The HEART_BEAT / SubscriptionData wire bodies live in @apogee/remoting; re-exported under their old names here.
+export { type HeartbeatData, type ConsumerData, type ProducerData, type ConsumeType, type MessageModel, encodeHeartbeatData } from '@apogee/remoting';
 export { publishQueuesOf, subscribeQueuesOf, limitQueueNums, topicRouteEquals } from './factory/topic-route.js';
-export { type SubscriptionData, type ExpressionType, SUB_ALL, EXPRESSION_TYPE_TAG, EXPRESSION_TYPE_SQL92, buildSubscriptionData, matchesSubscription } from './consumer/subscription-data.js';
+export { type SubscriptionData, type ExpressionType, SUB_ALL, EXPRESSION_TYPE_TAG, EXPRESSION_TYPE_SQL92 } from '@apogee/remoting';
+export { buildSubscriptionData, matchesSubscription } from './consumer/subscription-data.js';
 export { TopicPublishInfo, type QueueFilter } from './producer/topic-publish-info.js';
 export { MQFaultStrategy, LATENCY_MAX_MS, NOT_AVAILABLE_DURATION_MS, computeNotAvailableDuration } from './producer/mq-fault-strategy.js';
 export { type TopicOffset, type TopicStatsTable, type OffsetWrapper, type ConsumeStats, type Connection, type ConsumerConnection, type ProducerConnection, type ResetOffsetEntry, type RollbackStats, type BrokerStatsItem, type BrokerStatsData, type ConsumeStatsList, type SubscriptionGroupConfigView, type SubscriptionGroupWrapper, type TopicConfigSerializeWrapper, SUBSCRIPTION_GROUP_DEFAULTS } from './api/admin-bodies.js';
@@ -23,7 +25,7 @@ export { type AllocateMessageQueueStrategy, AllocateMessageQueueAveragely, Alloc
 export { type OffsetStore, type OffsetEntry, type ReadOffsetType, RemoteBrokerOffsetStore, LocalFileOffsetStore, OFFSET_NOT_FOUND, OFFSET_READ_FAILED } from './consumer/offset-store.js';
 export { RebalanceImpl, type RebalanceTarget, type AllocationApplied, SUBSCRIPTIONS_PER_CONSUMER_MAX } from './consumer/rebalance-impl.js';
 export { PullAPIWrapper } from './consumer/pull-api-wrapper.js';
-export { computePullFromWhere, parseConsumeTimestamp } from './consumer/pull-from-where.js';
+export { type ConsumeFromWhere, computePullFromWhere, parseConsumeTimestamp } from './consumer/pull-from-where.js';
 export { type PullResult, type PullStatus, type PullRequestSpec, pullMessage, pullRequestCommand } from './api/pull-api.js';
 export { DefaultMQAdminExt, type AdminOptions, type CreateTopicOptions, type QueryResult } from './admin/default-mq-admin-ext.js';
 export { newTopicConfig, ADMIN_TOPIC_QUEUE_NUMS_DEFAULT } from './admin/topic-config.js';

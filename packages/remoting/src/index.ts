@@ -45,3 +45,5 @@ export { type DataVersion, type TopicConfig, type QueueData, type BrokerData, ty
 export { type RouteJsonOptions, type BodyReadResult, topicRouteDataToJson, clusterInfoToJson, topicListToJson, parseTopicRouteData, parseClusterInfo } from './body/route-json.js';
 export { type RegisterBrokerBody, type RegisterBodyResult, REGISTER_BODY_INFLATED_BYTES_MAX, decodeRegisterBrokerBody, encodeRegisterBrokerBody, readDataVersion } from './body/register-broker-body.js';
 export { JsonNumberText } from '@apogee/common';
+export { type SubscriptionData, type ExpressionType, SUB_ALL, EXPRESSION_TYPE_TAG, EXPRESSION_TYPE_SQL92, readSubscriptionData, subscriptionDataJson } from './body/subscription-data.js';
+export { type HeartbeatData, type ConsumerData, type ProducerData, type ConsumeType, type MessageModel, type ConsumeFromWhere, CONSUME_TYPES, MESSAGE_MODELS, CONSUME_FROM_WHERES, GROUPS_PER_HEARTBEAT_MAX, SUBSCRIPTIONS_PER_GROUP_MAX, encodeHeartbeatData, decodeHeartbeatData } from './body/heartbeat-data.js';

@@ -13,9 +13,8 @@
 // what Java writes and what its ConsumeStats/TopicStatsTable decoders read.
 
 import type { MessageQueue } from '@apogee/common';
-import { type TopicConfig, type DataVersion, toFastjsonBuffer } from '@apogee/remoting';
+import { type TopicConfig, type DataVersion, type SubscriptionData, subscriptionDataJson, toFastjsonBuffer } from '@apogee/remoting';
 import type { ConnectionInfo } from '../client/client-channel-info.js';
-import { type SubscriptionData, subscriptionDataJson } from '../client/subscription-data.js';
 import type { SubscriptionGroupConfig } from '../subscription/subscription-group-config.js';
 import type { StatsSnapshot } from './stats-item.js';
 

@@ -6,10 +6,9 @@
 //     replaced only by a higher subVersion (not a change), topics absent from the heartbeat are
 //     removed (a change).
 
+import type { ConsumeFromWhere, ConsumeType, MessageModel, SubscriptionData } from '@apogee/remoting';
 import { CHANNELS_PER_GROUP_MAX } from '../limits.js';
 import type { ClientChannelInfo } from './client-channel-info.js';
-import type { ConsumeFromWhere, ConsumeType, MessageModel } from './heartbeat-data.js';
-import type { SubscriptionData } from './subscription-data.js';
 
 export type UpdateChannelResult = 'added' | 'refreshed' | 'full';
 

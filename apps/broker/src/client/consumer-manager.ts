@@ -5,12 +5,10 @@
 // remaining channels; the broker turns it into NOTIFY_CONSUMER_IDS_CHANGED to each of them.
 
 import type { Clock, Logger } from '@apogee/common';
-import type { Channel } from '@apogee/remoting';
+import type { Channel, ConsumeFromWhere, ConsumeType, MessageModel, SubscriptionData } from '@apogee/remoting';
 import { CONSUMER_GROUPS_MAX } from '../limits.js';
 import type { ClientChannelInfo } from './client-channel-info.js';
 import { ConsumerGroupInfo } from './consumer-group-info.js';
-import type { ConsumeFromWhere, ConsumeType, MessageModel } from './heartbeat-data.js';
-import type { SubscriptionData } from './subscription-data.js';
 
 export type ConsumerGroupEvent =
   /** membership or topics changed; notify these channels */

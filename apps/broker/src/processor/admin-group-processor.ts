@@ -12,12 +12,11 @@ import { type Logger, validateGroup } from '@apogee/common';
 import {
   type RemotingCommand, type RequestContext, type RequestProcessor, DeleteSubscriptionGroupRequestHeader, GetConsumerConnectionListRequestHeader,
   GetProducerConnectionListRequestHeader, GetSubscriptionGroupConfigRequestHeader, QuerySubscriptionByConsumerRequestHeader, RequestCode,
-  ResponseCode, decodeRequestHeader, errorResponse, parseLenientJson, successResponse, toFastjsonBuffer,
+  ResponseCode, decodeRequestHeader, errorResponse, parseLenientJson, subscriptionDataJson, successResponse, toFastjsonBuffer,
 } from '@apogee/remoting';
 import { connectionOf } from '../client/client-channel-info.js';
 import type { ConsumerManager } from '../client/consumer-manager.js';
 import type { ProducerManager } from '../client/producer-manager.js';
-import { subscriptionDataJson } from '../client/subscription-data.js';
 import type { ConsumerOffsetManager } from '../offset/consumer-offset-manager.js';
 import { readSubscriptionGroupConfig } from '../subscription/subscription-group-config.js';
 import type { SubscriptionGroupManager } from '../subscription/subscription-group-manager.js';

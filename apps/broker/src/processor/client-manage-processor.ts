@@ -10,14 +10,14 @@
 
 import { type Logger, PermName, getRetryTopic, IS_SUB_CHANGE, IS_SUPPORT_HEART_BEAT_V2 } from '@apogee/common';
 import {
-  type RemotingCommand, type RequestContext, type RequestProcessor, RequestCode, ResponseCode, UnregisterClientRequestHeader,
-  asObject, decodeRequestHeader, errorResponse, isReason, parseBodyObject, successResponse,
+  type ConsumerData, type HeartbeatData, type RemotingCommand, type RequestContext, type RequestProcessor, RequestCode, ResponseCode,
+  UnregisterClientRequestHeader, asObject, decodeHeartbeatData, decodeRequestHeader, errorResponse, isReason, parseBodyObject,
+  readSubscriptionData, successResponse,
 } from '@apogee/remoting';
 import type { ClientChannelInfo } from '../client/client-channel-info.js';
 import type { ConsumerManager } from '../client/consumer-manager.js';
-import { decodeHeartbeatData, type ConsumerData, type HeartbeatData } from '../client/heartbeat-data.js';
 import type { ProducerManager } from '../client/producer-manager.js';
-import { isTagType, readSubscriptionData } from '../client/subscription-data.js';
+import { isTagType } from '../client/subscription-data.js';
 import type { BrokerConfig } from '../config/broker-config.js';
 import { CONSUMER_GROUPS_MAX } from '../limits.js';
 import type { SubscriptionGroupManager } from '../subscription/subscription-group-manager.js';

@@ -9,9 +9,9 @@
 // The TAG filter matches a ConsumeQueue unit's tags code against the subscription's code set
 // (Java ints), or everything for "*" / class-filter mode.
 
-import { ResponseCode } from '@apogee/remoting';
+import { type SubscriptionData, ResponseCode, SUB_ALL } from '@apogee/remoting';
 import { type MessageFilter, SUBSCRIPTION_TAGS_MAX } from '@apogee/store';
-import { type SubscriptionData, SUB_ALL, buildSubscriptionData, isTagType } from '../client/subscription-data.js';
+import { buildSubscriptionData, isTagType } from '../client/subscription-data.js';
 import { ForbiddenType } from './pull-status-mapping.js';
 
 /** The online consumer groups as the pull path reads them (ConsumerManager satisfies it). */

@@ -11,10 +11,10 @@ import {
   GetMinOffsetResponseHeader, HeartbeatRequestHeader, LockBatchMqRequestHeader, QueryConsumerOffsetRequestHeader,
   QueryConsumerOffsetResponseHeader, RequestCode, ResponseCode, SearchOffsetRequestHeader, SearchOffsetResponseHeader,
   UnlockBatchMqRequestHeader, UnregisterClientRequestHeader, UpdateConsumerOffsetRequestHeader, arrayMember,
-  decodeLockBatchResponseBody, encodeLockBatchRequestBody, isReason, parseBodyObject, type RemotingCommand,
+  decodeLockBatchResponseBody, encodeHeartbeatData, encodeLockBatchRequestBody, isReason, parseBodyObject, type HeartbeatData,
+  type RemotingCommand,
 } from '@apogee/remoting';
 import { MalformedResponseError } from '../errors.js';
-import { type HeartbeatData, encodeHeartbeatData } from '../factory/heartbeat-data.js';
 import { ClientRemoting, readHeader } from './client-remoting.js';
 
 const OFFSET_FOUND_OR_NOT: ReadonlySet<number> = new Set([ResponseCode.SUCCESS, ResponseCode.QUERY_NOT_FOUND]);

@@ -6,9 +6,10 @@
 
 import { MessageConst, type MessageExt, type MessageQueue, decodeMessageRecords } from '@apogee/common';
 import {
-  PullMessageRequestHeader, PullMessageResponseHeader, PullSysFlag, RequestCode, ResponseCode, type RemotingCommand, createRequestCommand,
+  PullMessageRequestHeader, PullMessageResponseHeader, PullSysFlag, RequestCode, ResponseCode, type RemotingCommand, type SubscriptionData,
+  createRequestCommand,
 } from '@apogee/remoting';
-import { type SubscriptionData, matchesSubscription } from '../consumer/subscription-data.js';
+import { matchesSubscription } from '../consumer/subscription-data.js';
 import { errorFromResponse } from '../errors.js';
 import { type ClientRemoting, readHeader } from './client-remoting.js';
 

@@ -15,12 +15,11 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CONSUMER_GROUP, InvalidArgumentError, type MessageExt, type MessageQueue, validateGroup } from '@apogee/common';
-import { PullSysFlag, ResponseCode } from '@apogee/remoting';
+import { type ConsumerData, type SubscriptionData, PullSysFlag, ResponseCode } from '@apogee/remoting';
 import { getMinOffset, searchOffset } from '../api/consumer-api.js';
 import { resolveClientConfig, type ResolvedClientConfig } from '../client-config.js';
 import { MQBrokerError, MQClientError } from '../errors.js';
 import type { ConsumerMember, ConsumerRunningInfo, ProcessQueueInfo } from '../factory/client-members.js';
-import type { ConsumerData } from '../factory/heartbeat-data.js';
 import { type MQClientInstance, getOrCreateMQClientInstance } from '../factory/mq-client-instance.js';
 import { subscribeQueuesOf } from '../factory/topic-route.js';
 import { mqKey } from '../message-queue.js';
@@ -32,7 +31,7 @@ import { LocalFileOffsetStore, type OffsetStore, RemoteBrokerOffsetStore } from 
 import { PullAPIWrapper } from './pull-api-wrapper.js';
 import { computePullFromWhere, masterOf, maxOffsetOf, parseConsumeTimestamp } from './pull-from-where.js';
 import { type AllocationApplied, RebalanceImpl, SUBSCRIPTIONS_PER_CONSUMER_MAX } from './rebalance-impl.js';
-import { type SubscriptionData, buildSubscriptionData } from './subscription-data.js';
+import { buildSubscriptionData } from './subscription-data.js';
 
 const PULL_DELAY_MS_WHEN_CACHE_FLOW_CONTROL = 50;
 const PULL_DELAY_MS_WHEN_PAUSE = 1_000;

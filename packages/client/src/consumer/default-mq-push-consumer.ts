@@ -12,11 +12,10 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CONSUMER_GROUP, InvalidArgumentError, type MessageExt, type MessageQueue, getRetryTopic, validateGroup } from '@apogee/common';
-import { PullSysFlag, ResponseCode } from '@apogee/remoting';
+import { type ConsumerData, PullSysFlag, ResponseCode } from '@apogee/remoting';
 import { resolveClientConfig, type ResolvedClientConfig } from '../client-config.js';
 import { MQBrokerError, MQClientError } from '../errors.js';
 import type { CMResult, ConsumeMessageDirectlyResult, ConsumerMember, ConsumerRunningInfo, ProcessQueueInfo } from '../factory/client-members.js';
-import type { ConsumerData } from '../factory/heartbeat-data.js';
 import { type MQClientInstance, getOrCreateMQClientInstance } from '../factory/mq-client-instance.js';
 import { mqKey } from '../message-queue.js';
 import { withoutNamespace, wrapNamespace } from '../namespace.js';

@@ -1,8 +1,9 @@
 // DefaultLitePullConsumer settings with Java's defaults (DefaultLitePullConsumer).
 
 import { InvalidArgumentError, MiB } from '@apogee/common';
+import type { MessageModel } from '@apogee/remoting';
 import type { ClientConfigOptions } from '../client-config.js';
-import type { ConsumeFromWhere, MessageModel } from '../factory/heartbeat-data.js';
+import type { ConsumeFromWhere } from './pull-from-where.js';
 import type { AllocateMessageQueueStrategy } from './allocate-strategies.js';
 
 export interface LitePullConsumerOptions extends ClientConfigOptions {

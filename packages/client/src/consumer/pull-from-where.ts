@@ -5,11 +5,17 @@
 // error: the caller tries again later rather than guessing.
 
 import { MASTER_ID, type MessageQueue, isRetryTopic } from '@apogee/common';
+import type { ConsumeFromWhere as WireConsumeFromWhere } from '@apogee/remoting';
 import { getMaxOffset, searchOffset } from '../api/consumer-api.js';
 import { ClientErrorCode, MQClientError } from '../errors.js';
-import type { ConsumeFromWhere } from '../factory/heartbeat-data.js';
 import type { MQClientInstance } from '../factory/mq-client-instance.js';
 import { OFFSET_NOT_FOUND, type OffsetStore, type ReadOffsetType } from './offset-store.js';
+
+/**
+ * Where a consumer may be told to start: the ConsumeFromWhere values RocketMQ has not deprecated.
+ * A heartbeat's ConsumerData carries it as the wire type, which names the deprecated ones too.
+ */
+export type ConsumeFromWhere = Extract<WireConsumeFromWhere, 'CONSUME_FROM_LAST_OFFSET' | 'CONSUME_FROM_FIRST_OFFSET' | 'CONSUME_FROM_TIMESTAMP'>;
 
 export interface PullFromWhereContext {
   readonly instance: MQClientInstance;

@@ -1,8 +1,9 @@
 // DefaultMQPushConsumer settings with Java's defaults (DefaultMQPushConsumer, reference §6.3, §7.2).
 
 import { DEFAULT_MAX_RECONSUME_TIMES, InvalidArgumentError, KiB, MiB } from '@apogee/common';
+import type { MessageModel } from '@apogee/remoting';
 import type { ClientConfigOptions } from '../client-config.js';
-import type { ConsumeFromWhere, MessageModel } from '../factory/heartbeat-data.js';
+import type { ConsumeFromWhere } from './pull-from-where.js';
 import type { AllocateMessageQueueStrategy } from './allocate-strategies.js';
 import { intIn } from './lite-pull-options.js';
 

@@ -6,12 +6,11 @@
 // where an allocated orderly queue is still locked by its previous owner.
 
 import type { MessageQueue } from '@apogee/common';
+import type { MessageModel, SubscriptionData } from '@apogee/remoting';
 import { getConsumerIdListByGroup } from '../api/consumer-api.js';
-import type { MessageModel } from '../factory/heartbeat-data.js';
 import type { MQClientInstance } from '../factory/mq-client-instance.js';
 import { compareMessageQueue } from '../message-queue.js';
 import type { AllocateMessageQueueStrategy } from './allocate-strategies.js';
-import type { SubscriptionData } from './subscription-data.js';
 
 export interface AllocationApplied {
   /** The set of queues worked on changed. */

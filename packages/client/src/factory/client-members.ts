@@ -2,10 +2,8 @@
 // (MQProducerInner / MQConsumerInner). Group names here are the wire names (namespace applied).
 
 import type { MessageExt, MessageQueue } from '@apogee/common';
-import type { CheckTransactionStateRequestHeader } from '@apogee/remoting';
-import type { SubscriptionData } from '../consumer/subscription-data.js';
+import type { CheckTransactionStateRequestHeader, ConsumerData, SubscriptionData } from '@apogee/remoting';
 import type { TopicPublishInfo } from '../producer/topic-publish-info.js';
-import type { ConsumerData } from './heartbeat-data.js';
 
 export interface ProducerMember {
   readonly groupName: string;

@@ -10,9 +10,9 @@ import { MessageConst, decodeMessageRecords, type MessageQueue } from '@apogee/c
 import {
   CheckTransactionStateRequestHeader, ConsumeMessageDirectlyResultRequestHeader, GetConsumerRunningInfoRequestHeader, GetConsumerStatusRequestHeader, NotifyConsumerIdsChangedRequestHeader, RequestCode,
   ResetOffsetRequestHeader, ResponseCode, type RemotingCommand, type RequestContext, type RequestProcessor,
-  asObject, createResponseCommand, decodeRequestHeader, isReason, messageQueueOf, parseBodyObject, successResponse, toFastjsonBuffer,
+  asObject, createResponseCommand, decodeRequestHeader, isReason, messageQueueOf, parseBodyObject, subscriptionDataJson, successResponse,
+  toFastjsonBuffer,
 } from '@apogee/remoting';
-import { subscriptionDataJson } from '../consumer/subscription-data.js';
 import { copyMessageQueue, mqKey } from '../message-queue.js';
 import type { MQClientInstance } from './mq-client-instance.js';
 

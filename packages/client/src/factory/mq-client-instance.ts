@@ -10,7 +10,7 @@
 // always lists CLIENT_INNER_PRODUCER. shutdown() unregisters every group from every broker.
 
 import { CLIENT_INNER_PRODUCER_GROUP, type Logger, MASTER_ID } from '@apogee/common';
-import { type TopicRouteData, ResponseCode } from '@apogee/remoting';
+import { type HeartbeatData, type TopicRouteData, ResponseCode } from '@apogee/remoting';
 import { buildClientId, type ResolvedClientConfig } from '../client-config.js';
 import { ClientRemoting } from '../api/client-remoting.js';
 import { sendHeartbeat, unregisterClient } from '../api/consumer-api.js';
@@ -19,7 +19,6 @@ import { MQBrokerError, MQClientError } from '../errors.js';
 import { TopicPublishInfo } from '../producer/topic-publish-info.js';
 import type { ConsumerMember, ProducerMember } from './client-members.js';
 import { registerClientProcessors } from './client-processors.js';
-import type { HeartbeatData } from './heartbeat-data.js';
 import { PeriodicTask } from './periodic-task.js';
 import { limitQueueNums, publishQueuesOf, subscribeQueuesOf, topicRouteEquals } from './topic-route.js';
 
@@ -226,8 +225,10 @@ export class MQClientInstance {
   heartbeatData(): HeartbeatData {
     return {
       clientID: this.clientId,
-      producerGroups: [CLIENT_INNER_PRODUCER_GROUP, ...[...this.producers.keys()].filter((g) => g !== CLIENT_INNER_PRODUCER_GROUP)],
       consumerDataSet: [...this.consumers.values()].map((c) => c.consumerData()),
+      producerDataSet: [CLIENT_INNER_PRODUCER_GROUP, ...[...this.producers.keys()].filter((g) => g !== CLIENT_INNER_PRODUCER_GROUP)].map((groupName) => ({ groupName })),
+      heartbeatFingerprint: 0,
+      withoutSub: false,
     };
   }
 

@@ -1,23 +1,32 @@
-// HEART_BEAT body (HeartbeatData JSON, reference §3.3.2):
+// HEART_BEAT (34) body: HeartbeatData JSON (reference §3.3.2), as fastjson writes it (keys sorted):
 //   {"clientID":"ip@pid#nanos",
 //    "consumerDataSet":[{"consumeFromWhere":"CONSUME_FROM_LAST_OFFSET","consumeType":"CONSUME_PASSIVELY",
 //       "groupName":"cg1","messageModel":"CLUSTERING","subscriptionDataSet":[<SubscriptionData>],"unitMode":false}],
-//    "producerDataSet":[{"groupName":"pg1"}],
-//    "heartbeatFingerprint":0, "withoutSub":false}            ([5.x]; "isWithoutSub" accepted too)
-// Total: a reason naming the bad path instead of an exception.
+//    "heartbeatFingerprint":0,"producerDataSet":[{"groupName":"CLIENT_INNER_PRODUCER"},{"groupName":"pg1"}],
+//    "withoutSub":false}
+// heartbeatFingerprint and withoutSub are 5.x (4.9 clients omit them; "isWithoutSub" is read too).
+// The decoder is total: a reason naming the bad path instead of an exception, and a bound on the
+// groups and subscriptions one body may name.
 
+import { toFastjsonBuffer } from '@apogee/common';
 import {
   arrayMember, asObject, boolMember, isReason, parseBodyObject, stringMember, type BodyResult, type JsonObject,
-} from '@apogee/remoting';
-import { GROUPS_PER_HEARTBEAT_MAX, SUBSCRIPTIONS_PER_GROUP_MAX } from '../limits.js';
-import { readSubscriptionData, type SubscriptionData } from './subscription-data.js';
+} from '../protocol/body-shape.js';
+import { readSubscriptionData, subscriptionDataJson, type SubscriptionData } from './subscription-data.js';
 
+/** Consumer and producer groups one HeartbeatData may name, together. */
+export const GROUPS_PER_HEARTBEAT_MAX = 10_000;
+/** Subscriptions one ConsumerData may carry (topics one consumer group subscribes to). */
+export const SUBSCRIPTIONS_PER_GROUP_MAX = 10_000;
+
+/** CONSUME_PASSIVELY = push; CONSUME_ACTIVELY = pull and lite pull; CONSUME_POP = 5.x pop. */
 export const CONSUME_TYPES = ['CONSUME_ACTIVELY', 'CONSUME_PASSIVELY', 'CONSUME_POP'] as const;
 export type ConsumeType = (typeof CONSUME_TYPES)[number];
 
 export const MESSAGE_MODELS = ['BROADCASTING', 'CLUSTERING'] as const;
 export type MessageModel = (typeof MESSAGE_MODELS)[number];
 
+/** Every ConsumeFromWhere Java defines, the deprecated ones included (a heartbeat may carry any). */
 export const CONSUME_FROM_WHERES = [
   'CONSUME_FROM_LAST_OFFSET', 'CONSUME_FROM_LAST_OFFSET_AND_FROM_MIN_WHEN_BOOT_FIRST', 'CONSUME_FROM_MIN_OFFSET',
   'CONSUME_FROM_MAX_OFFSET', 'CONSUME_FROM_FIRST_OFFSET', 'CONSUME_FROM_TIMESTAMP',
@@ -41,8 +50,27 @@ export interface HeartbeatData {
   readonly clientID: string;
   readonly consumerDataSet: readonly ConsumerData[];
   readonly producerDataSet: readonly ProducerData[];
+  /** [5.x] the client's hash of its consumer data; 0 from clients that do not compute it. */
   readonly heartbeatFingerprint: number;
+  /** [5.x] true when the client left the subscriptions out because they did not change. */
   readonly withoutSub: boolean;
+}
+
+export function encodeHeartbeatData(data: HeartbeatData): Buffer {
+  return toFastjsonBuffer({
+    clientID: data.clientID,
+    consumerDataSet: data.consumerDataSet.map((c) => ({
+      consumeFromWhere: c.consumeFromWhere,
+      consumeType: c.consumeType,
+      groupName: c.groupName,
+      messageModel: c.messageModel,
+      subscriptionDataSet: c.subscriptionDataSet.map(subscriptionDataJson),
+      unitMode: c.unitMode,
+    })),
+    heartbeatFingerprint: data.heartbeatFingerprint,
+    producerDataSet: data.producerDataSet.map((p) => ({ groupName: p.groupName })),
+    withoutSub: data.withoutSub,
+  });
 }
 
 export function decodeHeartbeatData(body: Buffer | undefined): BodyResult<HeartbeatData> {
