@@ -60,6 +60,8 @@ export class CommitLog {
   onWritten: (wroteOffset: number, items: readonly AppendItem[]) => void = () => {};
   /** Called after fdatasync, with the new flushedOffset. */
   onFlushed: (flushedOffset: number) => void = () => {};
+  /** Called when a failed write drops everything from `fromOffset` on (those offsets are given out again). */
+  onDropped: (fromOffset: number) => void = () => {};
 
   constructor(
     private readonly config: MessageStoreConfig,
@@ -446,6 +448,7 @@ export class CommitLog {
       if (item.queueKey !== undefined) this.queueOffsetTable.set(item.queueKey, item.queueOffset);
     }
     this.cursor = from;
+    this.onDropped(from);
     try {
       for (const seg of this.segments.all()) {
         if (seg.fileEndOffset > from) seg.zeroFromSync(Math.max(0, from - seg.fileFromOffset));

@@ -1,8 +1,11 @@
 import { readInt64BE } from '@apogee/common';
 import { POS_QUEUE_ID, POS_QUEUE_OFFSET, RecordFrame, frameRecord, type FrameResult } from '../commitlog/record-layout.js';
 
-// What dispatch hands every CommitLogDispatcher for one record (RocketMQ's DispatchRequest),
-// read straight from the commit-log bytes.
+// What dispatch hands every CommitLogDispatcher for one record (RocketMQ's DispatchRequest).
+// Two ways fill it, with the same result: DispatchRequestReader reads it from commit-log bytes
+// (recovery, replicated raw data, records before a restart), and for a local put's record it is
+// built from what the put encoded (preparedDispatchRequest, records handed over through
+// prepared-dispatches.ts), so that dispatch need not parse the record it just wrote.
 
 export interface DispatchRequest {
   topic: string;
@@ -71,20 +74,20 @@ export class DispatchRequestReader {
     const storeTimestamp = readInt64BE(buf, f.storeTimestampPos);
     let tagsCode = this.tagsCode;
     if (tagsCodeHook) tagsCode = tagsCodeHook(topic, properties, storeTimestamp, tagsCode);
-    return {
+    return newDispatchRequest(
       topic,
-      queueId: buf.readInt32BE(f.pos + POS_QUEUE_ID),
-      commitLogOffset: f.physicalOffset,
-      msgSize: f.size,
+      buf.readInt32BE(f.pos + POS_QUEUE_ID),
+      f.physicalOffset,
+      f.size,
       tagsCode,
       storeTimestamp,
-      consumeQueueOffset: readInt64BE(buf, f.pos + POS_QUEUE_OFFSET),
-      keys: this.keys,
-      uniqKey: this.uniqKey,
-      sysFlag: f.sysFlag,
-      preparedTransactionOffset: readInt64BE(buf, f.preparedPos),
+      readInt64BE(buf, f.pos + POS_QUEUE_OFFSET),
+      this.keys,
+      this.uniqKey,
+      f.sysFlag,
+      readInt64BE(buf, f.preparedPos),
       properties,
-    };
+    );
   }
 
   /** Size of the record last framed. */
@@ -139,6 +142,110 @@ export class DispatchRequestReader {
 }
 
 /**
+ * A DispatchRequest, built in one place so that both ways of filling it make objects of one
+ * shape (dispatchers see a single hidden class).
+ */
+export function newDispatchRequest(
+  topic: string,
+  queueId: number,
+  commitLogOffset: number,
+  msgSize: number,
+  tagsCode: number,
+  storeTimestamp: number,
+  consumeQueueOffset: number,
+  keys: string | undefined,
+  uniqKey: string | undefined,
+  sysFlag: number,
+  preparedTransactionOffset: number,
+  properties: string,
+): DispatchRequest {
+  return {
+    topic,
+    queueId,
+    commitLogOffset,
+    msgSize,
+    tagsCode,
+    storeTimestamp,
+    consumeQueueOffset,
+    keys,
+    uniqKey,
+    sysFlag,
+    preparedTransactionOffset,
+    properties,
+  };
+}
+
+/** Whether the UTF-8 of `text` decodes back to `text` (no lone surrogates). Node 20 has it natively. */
+export function isWellFormedText(text: string): boolean {
+  return (text as unknown as { isWellFormed(): boolean }).isWellFormed();
+}
+
+/** What a local put knows of a record it has encoded (its PlannedRecord), enough for its request. */
+export interface EncodedRecord {
+  readonly topic: string;
+  readonly queueId: number;
+  readonly physicalOffset: number;
+  readonly recordBytes: number;
+  readonly storeTimestamp: number;
+  readonly queueOffset: number;
+  /** SYSFLAG as written (IPv6 bits included). */
+  readonly recordSysFlag: number;
+  readonly preparedTransactionOffset: number;
+  readonly properties: string;
+}
+
+/**
+ * The request of a record a local put has encoded, from the values it encoded, without the
+ * tags-code hook (dispatch applies it, as the reader does). `properties` and `topic` must be
+ * well-formed text (isWellFormedText): then the record's bytes decode back to exactly them, and
+ * TAGS, KEYS and UNIQ_KEY come out of the text as DispatchRequestReader gets them from the bytes
+ * (same splitting, a later pair wins, the same hash: for well-formed text the hash of the
+ * decoded TAGS value is the hash of the TAGS substring).
+ */
+export function preparedDispatchRequest(rec: EncodedRecord): DispatchRequest {
+  const properties = rec.properties;
+  let tagsCode = 0;
+  let keys: string | undefined;
+  let uniqKey: string | undefined;
+  const end = properties.length;
+  let p = 0;
+  while (p < end) {
+    const sep = properties.indexOf('\x01', p);
+    if (sep < 0) break;
+    let valueEnd = properties.indexOf('\x02', sep + 1);
+    if (valueEnd < 0) valueEnd = end;
+    const nameLen = sep - p;
+    if (nameLen === 4) {
+      if (properties.startsWith('TAGS', p)) tagsCode = javaHashOfRange(properties, sep + 1, valueEnd);
+      else if (properties.startsWith('KEYS', p)) keys = properties.slice(sep + 1, valueEnd);
+    } else if (nameLen === 8 && properties.startsWith('UNIQ_KEY', p)) {
+      uniqKey = properties.slice(sep + 1, valueEnd);
+    }
+    p = valueEnd + 1;
+  }
+  return newDispatchRequest(
+    rec.topic,
+    rec.queueId,
+    rec.physicalOffset,
+    rec.recordBytes,
+    tagsCode,
+    rec.storeTimestamp,
+    rec.queueOffset,
+    keys,
+    uniqKey,
+    rec.recordSysFlag,
+    rec.preparedTransactionOffset,
+    properties,
+  );
+}
+
+function javaHashOfRange(text: string, start: number, end: number): number {
+  let hash = 0;
+  for (let i = start; i < end; i++) hash = (Math.imul(31, hash) + text.charCodeAt(i)) | 0;
+  return hash;
+}
+
+/**
  * `cached` equals `buf[pos, pos + cached.length)`. A JS loop: topics are short, and crossing into
  * Buffer.compare's native code costs more than comparing them here (it showed up in profiles).
  */
@@ -174,7 +281,5 @@ export function tagsHashCodeOfBytes(buf: Buffer, start: number, end: number): nu
 }
 
 function javaHashOfText(text: string): number {
-  let hash = 0;
-  for (let i = 0; i < text.length; i++) hash = (Math.imul(31, hash) + text.charCodeAt(i)) | 0;
-  return hash;
+  return javaHashOfRange(text, 0, text.length);
 }

@@ -1,13 +1,15 @@
 import type { MessageStoreConfig } from '../config/message-store-config.js';
 import type { CommitLog } from '../commitlog/commit-log.js';
 import type { StoreLogger } from '../util/store-logger.js';
-import { type CommitLogDispatcher, DispatchRequestReader, type TagsCodeHook } from './dispatch-request.js';
+import { type CommitLogDispatcher, DispatchRequestReader, type TagsCodeHook, preparedDispatchRequest } from './dispatch-request.js';
+import type { PreparedDispatches } from './prepared-dispatches.js';
 
 // ReputMessageService (reference §9): reads the commit log from `reputFromOffset` up to a bound
 // (the flushed offset under SYNC_FLUSH, the written offset otherwise), parses records without CRC
-// and without touching bodies, and hands each to every dispatcher in order. It is woken when data
-// arrives instead of polling every millisecond (after a write, one turn later: see
-// wakeAfterNextWrite). Just-written records are taken from the commit log's in-memory window,
+// and without touching bodies, and hands each to every dispatcher in order. A record a local put
+// has handed over (prepared-dispatches.ts) is not parsed: its request is built from what the put
+// encoded, to the same result. It is woken when data arrives instead of polling every
+// millisecond (after a write, one turn later: see wakeAfterNextWrite). Just-written records are taken from the commit log's in-memory window,
 // older ones read back. A round is synchronous after its read and bounded by
 // dispatchReadBytesMax, so the event loop is never held for long.
 //
@@ -43,6 +45,7 @@ export class ReputService {
     private readonly bound: () => number,
     private readonly log: StoreLogger,
     private readonly tagsCodeHook: () => TagsCodeHook | undefined,
+    private readonly prepared: PreparedDispatches,
   ) {}
 
   get reputFromOffset(): number {
@@ -143,6 +146,14 @@ export class ReputService {
     for (const e of entries) e.dispatcher.beginRound?.();
     try {
       while (pos < buf.length) {
+        const encoded = this.prepared.take(from + pos, buf.length - pos);
+        if (encoded !== undefined) {
+          const req = preparedDispatchRequest(encoded);
+          if (hook) req.tagsCode = hook(req.topic, req.properties, req.storeTimestamp, req.tagsCode);
+          for (const e of entries) this.dispatchOne(e, req);
+          pos += req.msgSize;
+          continue;
+        }
         const r = this.reader.frameAt(buf, pos, from + pos);
         if (r.kind === 'message') {
           const req = this.reader.request(buf, hook);

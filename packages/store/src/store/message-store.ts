@@ -30,6 +30,7 @@ import {
 import { ReputService, type DispatcherEntry } from '../dispatch/reput-service.js';
 import { BuildConsumeQueueDispatcher, type QueueArrival } from '../dispatch/build-consume-queue.js';
 import { BuildIndexDispatcher } from '../dispatch/build-index.js';
+import { PreparedDispatches } from '../dispatch/prepared-dispatches.js';
 import type { CommitLogDispatcher, TagsCodeHook } from '../dispatch/dispatch-request.js';
 import { CleanService, type CleanRunResult } from '../retention/clean-service.js';
 import { defaultStoreLogger, type StoreLogger } from '../util/store-logger.js';
@@ -84,6 +85,8 @@ export class MessageStore {
   private readonly putHooks: PutMessageHook[] = [];
   private readonly encoder: PutEncoder;
   private readonly msgIds = new OffsetMessageIdCache();
+  /** Records of local puts, handed to dispatch so that it need not parse them. */
+  private readonly prepared = new PreparedDispatches();
   private readonly putCompletion: PutCompletion = { putSettled: (put, outcome) => this.putSettled(put, outcome) };
   private tagsCodeHook: TagsCodeHook | undefined;
   private replicationWaiter: PutReplicationWaiter | undefined;
@@ -121,6 +124,7 @@ export class MessageStore {
       () => (isSync ? this.commitLog.flushedOffset : this.commitLog.maxOffset),
       this.log,
       () => this.tagsCodeHook,
+      this.prepared,
     );
     this.commitLog.onWritten = (wrote, batch) => {
       this.flusher.onWritten(batch);
@@ -130,6 +134,7 @@ export class MessageStore {
     this.commitLog.onFlushed = () => {
       if (isSync) this.reput.wake();
     };
+    this.commitLog.onDropped = (fromOffset) => this.prepared.dropFrom(fromOffset);
     this.reput.onAdvance(() => this.deliverArrivals());
   }
 
@@ -300,6 +305,7 @@ export class MessageStore {
           : { status: PutMessageStatus.OS_PAGE_CACHE_BUSY, remark: 'too many bytes are waiting to be written' },
       );
     }
+    put.prepareDispatch(this.prepared);
     // The append is only settled after its write, never during appendRecords.
     return new Promise<PutMessageResult>((resolve) => (put.resolve = resolve));
   }

@@ -17,6 +17,8 @@ import type { MessageStoreConfig } from '../config/message-store-config.js';
 import { recordBytesMax } from '../config/message-store-config.js';
 import type { AppendOutcome, AppendWaiter, RecordsWriter } from '../commitlog/append-types.js';
 import type { MessageInner, PutMessageResult } from './message-inner.js';
+import { isWellFormedText } from '../dispatch/dispatch-request.js';
+import type { PreparedDispatches } from '../dispatch/prepared-dispatches.js';
 import { HostAddressCache, TopicCache, type TopicInfo } from './record-caches.js';
 import { PutMessageStatus } from './statuses.js';
 
@@ -39,6 +41,10 @@ export function takesQueueOffset(sysFlag: number): boolean {
 /** One record as planned: the encoder's fields (hints included) and the record's size. */
 interface PlannedRecord extends MessageRecordFields {
   readonly recordBytes: number;
+  /** SYSFLAG as the encoder writes it (the IPv6 bits set from the addresses). */
+  readonly recordSysFlag: number;
+  /** Topic and properties text decode back from their UTF-8 unchanged (a dispatch request can be built from them). */
+  readonly wellFormedText: boolean;
 }
 
 /** Told how a put's append ended (the store, which answers the caller). */
@@ -100,6 +106,20 @@ export class PlannedPut implements RecordsWriter, AppendWaiter {
 
   settle(outcome: AppendOutcome): void {
     this.completion!.putSettled(this, outcome);
+  }
+
+  /**
+   * After the commit log took the records (writeRecords ran and they have their place): hands
+   * them to dispatch, which builds their requests from them instead of parsing their bytes. A
+   * record whose text would not decode back unchanged is left to the parse.
+   */
+  prepareDispatch(sink: PreparedDispatches): void {
+    for (let i = 0; i < this.records.length; i++) {
+      const f = this.records[i]!;
+      if (!f.wellFormedText) continue;
+      if (!sink.hasRoom) return;
+      sink.push(f);
+    }
   }
 }
 
@@ -202,6 +222,8 @@ export class PutEncoder {
       topicUtf8: info.utf8,
       propertiesBytes,
       recordBytes: messageRecordSize(msg.body.length, topicBytes, propertiesBytes, sysFlag),
+      recordSysFlag: sysFlag,
+      wellFormedText: info.wellFormed && isWellFormedText(properties),
     };
     return record;
   }

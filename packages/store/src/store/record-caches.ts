@@ -1,4 +1,5 @@
 import { InvariantError, createOffsetMessageId, hostAddressBytes, isRetryTopic, type SocketAddress } from '@apogee/common';
+import { isWellFormedText } from '../dispatch/dispatch-request.js';
 
 // What the append path would otherwise work out again for every message: the address bytes of
 // born and store hosts, a topic's UTF-8 bytes and queue keys, and the offset-message-id prefix
@@ -30,6 +31,8 @@ export interface TopicInfo {
   readonly topic: string;
   readonly utf8: Buffer;
   readonly isRetry: boolean;
+  /** No lone surrogates: the UTF-8 bytes decode back to `topic`. */
+  readonly wellFormed: boolean;
   /** `topic-queueId` strings by queue id, filled on first use. */
   readonly queueKeys: string[];
 }
@@ -44,7 +47,7 @@ export class TopicCache {
   infoOf(topic: string): TopicInfo {
     let info = this.table.get(topic);
     if (info === undefined) {
-      info = { topic, utf8: Buffer.from(topic, 'utf8'), isRetry: isRetryTopic(topic), queueKeys: [] };
+      info = { topic, utf8: Buffer.from(topic, 'utf8'), isRetry: isRetryTopic(topic), wellFormed: isWellFormedText(topic), queueKeys: [] };
       if (this.table.size >= TOPIC_CACHE_ENTRIES_MAX) this.table.clear();
       this.table.set(topic, info);
     }
