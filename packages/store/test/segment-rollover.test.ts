@@ -39,7 +39,9 @@ describe('segment roll-over', () => {
     const seg0 = fs.readFileSync(path.join(dir, 'commitlog', segments[0]!));
     const blank = decodeMessageRecord(seg0, blankAt);
     expect(blank).toEqual({ kind: 'blank', size: SEG - blankAt });
-    // ConsumeQueue files roll every 100 units.
+    // ConsumeQueue files roll every 100 units (written out: the newest units are held in memory).
+    await store.waitForDispatch();
+    store.writeHeldLogics();
     expect(fs.readdirSync(path.join(dir, 'consumequeue', topic, '0')).sort()).toEqual(['00000000000000000000', '00000000000000002000']);
     await verifyStoreConsistency(store, dir, { checkIndex: true, cqFileBytes: CQ_FILE_BYTES });
     await store.shutdown();

@@ -11,11 +11,16 @@ import { writeAtSync } from '../util/fd-io.js';
 // ends the valid data; a "blank" unit (offset 0, size 0x7FFFFFFF) pads a queue that starts
 // mid-stream. Units are tiny and live in the page cache, so this class uses synchronous positional
 // I/O (a few microseconds per call); only flushing (fdatasync) is asynchronous.
+// The newest units (at most CQ_PENDING_UNITS_MAX) are held in memory and written to their file
+// when that many have gathered, or before a flush, a close or any maintenance: readers see them
+// at once, and a busy queue costs one small write per CQ_PENDING_UNITS_MAX units rather than one
+// per dispatch round. What a crash loses from memory is rebuilt from the commit log: the
+// checkpoint's dispatched offset only moves after a flush that wrote them.
 
 export const CQ_UNIT_BYTES = 20;
 export const BLANK_UNIT_SIZE = 0x7fffffff;
-/** Units buffered per queue within one dispatch round before a write. */
-export const CQ_PENDING_UNITS_MAX = 64;
+/** Units held in memory per queue before they are written to the file (~4 KiB). */
+export const CQ_PENDING_UNITS_MAX = 204;
 /** Bytes read per call while scanning a file at recovery. */
 const SCAN_CHUNK_BYTES = 64 * 1024 - ((64 * 1024) % CQ_UNIT_BYTES);
 
@@ -32,12 +37,12 @@ export class ConsumeQueue {
   readonly queueKey: string;
   /** Logical byte offset of the first valid unit. */
   private minLogicOffset = 0;
-  /** Logical byte offset after the last written unit. */
+  /** Logical byte offset after the last unit written to a file (held units come after it). */
   private wroteBytes = 0;
   private flushedBytes = 0;
   /** Commit-log end (offset + size) of the last unit, -1 when none. */
   private maxPhysicOffset = -1;
-  /** Units of the current dispatch round; allocated on first use (most queues are idle). */
+  /** Units not yet written to the file; allocated on first use (most queues are idle). */
   private pending: Buffer | undefined;
   private pendingUnits = 0;
 
@@ -57,9 +62,9 @@ export class ConsumeQueue {
     return this.minLogicOffset / CQ_UNIT_BYTES;
   }
 
-  /** Next queue offset to be written (pads count), as readers see it. */
+  /** Next queue offset to be written (pads count), as readers see it (held units included). */
   get maxOffsetInQueue(): number {
-    return this.wroteBytes / CQ_UNIT_BYTES;
+    return this.wroteBytes / CQ_UNIT_BYTES + this.pendingUnits;
   }
 
   get lastPhysicEnd(): number {
@@ -67,7 +72,7 @@ export class ConsumeQueue {
   }
 
   get unflushedBytes(): number {
-    return this.wroteBytes - this.flushedBytes;
+    return this.wroteBytes + this.pendingUnits * CQ_UNIT_BYTES - this.flushedBytes;
   }
 
   loadSync(): void {
@@ -128,8 +133,8 @@ export class ConsumeQueue {
   }
 
   /**
-   * Writes buffered units to their files. Called at the end of every dispatch round. After a
-   * failed write the units not yet written stay buffered for the next attempt.
+   * Writes held units to their files. After a failed write the units not yet written stay held
+   * for the next attempt.
    */
   commitPending(): void {
     while (this.pendingUnits > 0) {
@@ -152,17 +157,26 @@ export class ConsumeQueue {
    */
   readUnits(index: number, maxUnits: number): Buffer | undefined {
     const at = index * CQ_UNIT_BYTES;
-    if (at < this.minLogicOffset || at >= this.wroteBytes || maxUnits <= 0) return undefined;
-    const file = this.segments.find(at);
-    if (!file || !file.acquire()) return undefined;
-    try {
-      const bytes = Math.min(maxUnits * CQ_UNIT_BYTES, file.fileEndOffset - at, this.wroteBytes - at);
-      const buf = Buffer.allocUnsafe(bytes);
-      const n = file.readSync(buf, at - file.fileFromOffset, bytes);
-      return n === bytes ? buf : undefined;
-    } finally {
-      file.release();
+    const end = this.wroteBytes + this.pendingUnits * CQ_UNIT_BYTES;
+    if (at < this.minLogicOffset || at >= end || maxUnits <= 0) return undefined;
+    const fileEnd = at - (at % this.fileBytes) + this.fileBytes;
+    const bytes = Math.min(maxUnits * CQ_UNIT_BYTES, fileEnd - at, end - at);
+    const buf = Buffer.allocUnsafe(bytes);
+    const fromFile = Math.max(0, Math.min(bytes, this.wroteBytes - at));
+    if (fromFile > 0) {
+      const file = this.segments.find(at);
+      if (!file || !file.acquire()) return undefined;
+      try {
+        if (file.readSync(buf, at - file.fileFromOffset, fromFile) !== fromFile) return undefined;
+      } finally {
+        file.release();
+      }
     }
+    if (fromFile < bytes) {
+      const heldFrom = at + fromFile - this.wroteBytes;
+      this.pending!.copy(buf, fromFile, heldFrom, heldFrom + bytes - fromFile);
+    }
+    return buf;
   }
 
   readUnit(index: number): CqUnit | undefined {
@@ -178,7 +192,7 @@ export class ConsumeQueue {
 
   /** Drops units whose record does not end at or before `phyOffset` (after commit-log truncation). */
   truncateDirtySync(phyOffset: number): { droppedUnits: number } {
-    assert(this.pendingUnits === 0, 'truncate with units pending');
+    this.commitPending();
     if (this.maxPhysicOffset <= phyOffset) return { droppedUnits: 0 };
     const before = this.wroteBytes;
     // Units are in commit-log order (blank pads first), so "kept" is a prefix: binary search it.
@@ -205,6 +219,7 @@ export class ConsumeQueue {
    * first offset, then moves the min offset to the first unit still backed by the commit log.
    */
   deleteExpiredSync(minCommitLogOffset: number): number {
+    this.commitPending();
     let deleted = 0;
     while (this.segments.count > 1) {
       const first = this.segments.first()!;
@@ -220,6 +235,7 @@ export class ConsumeQueue {
 
   /** Sets the min offset to the first unit whose record is at or after `minCommitLogOffset`. */
   correctMinOffset(minCommitLogOffset: number): void {
+    this.commitPending();
     const first = this.segments.first();
     if (!first) {
       this.minLogicOffset = this.wroteBytes;
@@ -249,6 +265,7 @@ export class ConsumeQueue {
 
   /** fdatasync the files holding unflushed units (if at least `leastPages` 4 KiB pages wait). */
   async flush(leastPages: number): Promise<void> {
+    this.commitPending();
     const target = this.wroteBytes;
     if (target <= this.flushedBytes) return;
     if (leastPages > 0 && Math.floor(target / 4096) - Math.floor(this.flushedBytes / 4096) < leastPages) return;

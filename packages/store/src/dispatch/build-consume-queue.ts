@@ -70,13 +70,13 @@ export class BuildConsumeQueueDispatcher implements CommitLogDispatcher {
   }
 
   /**
-   * Writes the round's units, and raises each touched queue's entry in the queue-offset table to
-   * at least one past its last unit (once per queue and round rather than per record).
+   * Raises each touched queue's entry in the queue-offset table to at least one past its last
+   * unit (once per queue and round rather than per record). The units themselves reach their
+   * files in batches (see ConsumeQueue).
    */
   commitRound(): void {
     this.lastTouched = undefined;
     for (const cq of this.touched) {
-      cq.commitPending();
       const next = cq.maxOffsetInQueue;
       if ((this.queueOffsetTable.get(cq.queueKey) ?? 0) < next) this.queueOffsetTable.set(cq.queueKey, next);
       this.touched.delete(cq);

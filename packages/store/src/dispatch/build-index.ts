@@ -10,8 +10,4 @@ export class BuildIndexDispatcher implements CommitLogDispatcher {
   dispatch(req: DispatchRequest): void {
     this.index.dispatch(req);
   }
-
-  commitRound(): void {
-    this.index.commitRound();
-  }
 }

@@ -13,14 +13,15 @@ import { javaStringHashCode } from '../commitlog/record-layout.js';
 //     keyHash int32 @0 | phyOffset int64 @4 | timeDiff int32 @12 (s since beginTimestamp) | prevIndex int32 @16
 // Entry numbers start at 1. Without mmap, the slot table of the file being written lives in
 // memory (4 bytes per slot) and reaches the disk when the file is full and at shutdown; entries
-// and the header are written every dispatch round. After a crash the slot table is rebuilt from
-// the entries, which hold everything it is derived from.
+// are held in memory until PENDING_ENTRIES_MAX have gathered (or a query, flush or seal needs
+// them), then written with the header. After a crash the slot table is rebuilt from the entries,
+// which hold everything it is derived from, and dispatch re-indexes what was lost.
 
 export const INDEX_HEADER_BYTES = 40;
 export const INDEX_SLOT_BYTES = 4;
 export const INDEX_ENTRY_BYTES = 20;
-/** Entries buffered within one dispatch round before a write. */
-const PENDING_ENTRIES_MAX = 256;
+/** Entries held in memory before a write (~20 KiB). */
+const PENDING_ENTRIES_MAX = 1024;
 /** Entries read per call when rebuilding slots. */
 const REBUILD_CHUNK_ENTRIES = 8192;
 

@@ -83,8 +83,9 @@ export class IndexService {
 
   /**
    * After the commit log is recovered: cuts entries for records at or past `validEnd`, and after
-   * a crash rebuilds the slot table of every file not recorded as durable (endTimestamp after
-   * checkpoint indexMsgTimestamp) from its entries. The newest file's slots are then in memory.
+   * a crash rebuilds from its entries the slot table of the newest file and of every file not
+   * recorded as durable (endTimestamp not before checkpoint indexMsgTimestamp). The newest file's
+   * slots are then in memory.
    */
   recoverSync(opts: {
     lastExitOK: boolean;
@@ -96,7 +97,10 @@ export class IndexService {
     for (let i = 0; i < this.files.length; i++) {
       const file = this.files[i]!;
       const isNewest = i === this.files.length - 1;
-      if (!opts.lastExitOK && file.header.endTimestamp > opts.indexMsgTimestamp) {
+      // After a crash the newest file's slot table on disk is stale whatever its times say (it is
+      // only written when the file is sealed or the store shuts down), and a file that ends in the
+      // very millisecond the checkpoint records may not be the one whose seal recorded it.
+      if (!opts.lastExitOK && (isNewest || file.header.endTimestamp >= opts.indexMsgTimestamp)) {
         const { cutEntries } = file.rebuildSlotsSync(opts.validEnd);
         if (cutEntries > 0) {
           file.header.endTimestamp = opts.storeTimestampOf(file.header.endPhyOffset);
@@ -129,11 +133,6 @@ export class IndexService {
       }
     }
     this.indexedEnd = req.commitLogOffset;
-  }
-
-  /** Writes this round's entries and header. */
-  commitRound(): void {
-    this.files[this.files.length - 1]?.commitPending();
   }
 
   /** Query by key and time range, newest files first (RocketMQ's queryOffset). */
@@ -187,6 +186,11 @@ export class IndexService {
       deleted++;
     }
     return deleted;
+  }
+
+  /** Writes the newest file's held entries and header (no fdatasync). */
+  commitPending(): void {
+    this.files[this.files.length - 1]?.commitPending();
   }
 
   /** fdatasync the newest file's entries and header (slot tables are rebuilt after a crash). */

@@ -533,6 +533,16 @@ export class MessageStore {
     return this.reput.catchUp();
   }
 
+  /**
+   * Writes the ConsumeQueue units and index entries held in memory to their files (the page
+   * cache; no fdatasync), for tools and tests that read the files of a running store. The store
+   * itself never needs it: readers see held units, and flushes write them first.
+   */
+  writeHeldLogics(): void {
+    for (const cq of this.queues.all()) cq.commitPending();
+    this.index.commitPending();
+  }
+
   /** One retention pass now (the timer runs the same). */
   async cleanOnce(): Promise<CleanRunResult> {
     if (!this.clean) throw new StoreNotRunningError('message store is not started');

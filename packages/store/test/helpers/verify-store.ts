@@ -87,6 +87,7 @@ export async function verifyStoreConsistency(
   opts: { checkIndex: boolean; cqFileBytes: number },
 ): Promise<StoredRecord[]> {
   await store.waitForDispatch();
+  store.writeHeldLogics(); // units and index entries the store still holds in memory
   const records = readCommitLogRecords(storeDir, store.getMinPhyOffset(), store.getMaxPhyOffset(), store.config.mappedFileSizeCommitLog);
   const byQueue = new Map<string, StoredRecord[]>();
   for (const r of records) {
