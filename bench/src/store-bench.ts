@@ -17,6 +17,11 @@
 //   all flushed, next to a raw sequential write of the same bytes ended by fdatasync (the
 //   bandwidth the disk sustains), alternated raw/store for a few rounds from a synced machine,
 //   with page-cache pages cold (faulted in from the host) and warm (recycled).
+// - reference (store/rocketmq-store-ref.ts): Apache RocketMQ 5.3.3's own DefaultMessageStore,
+//   from the Maven jars, with the same messages on the same disk: beside Apogee's ASYNC_FLUSH
+//   256-appender case for the same seconds, and in every durable round. It puts from
+//   min(4, cores) threads (RocketMQ's sendMessageThreadPoolNums default). Skipped with a note
+//   without Java/Maven; APOGEE_STORE_REFERENCE=0 skips it.
 // Messages carry TAGS and a UNIQ_KEY, as RocketMQ clients send them (so the index works too).
 //
 //   pnpm -C bench run store
@@ -24,6 +29,7 @@
 //   APOGEE_STORE_BODIES=128,1024,4096 (empty: only the catch-up read)  TMPDIR=<disk to test>
 //   APOGEE_STORE_DURABLE_MIB=1024 (0 skips the durable section)  APOGEE_STORE_DURABLE_ROUNDS=3
 //   APOGEE_STORE_DURABLE_PAGES=cold,warm (bodies under 1 KiB: the first one only)
+//   APOGEE_STORE_REFERENCE=0 (skip RocketMQ's store)
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -33,6 +39,7 @@ import { KiB, MiB } from '@apogee/common';
 import { MessageStore, PutMessageStatus, createMessageStoreConfig, type FlushDiskType } from '@apogee/store';
 import { durableSection, kilo, loadavg, range, type DurableSummary, type PageState } from './store/durable.js';
 import { message, recordBytes, silent } from './store/records.js';
+import { JAVA_HEAP_NOTE, REFERENCE_NAME, REFERENCE_THREADS, REFERENCE_WARMUP_MESSAGES, referenceUnavailable, runReference, type ReferenceRun } from './store/rocketmq-store-ref.js';
 
 const CASE_MS = Number(process.env.APOGEE_BENCH_SECONDS ?? '3') * 1000;
 const BACKLOG_BYTES = Number(process.env.APOGEE_STORE_BACKLOG_MIB ?? '1024') * MiB;
@@ -263,34 +270,59 @@ interface PageCacheAsync {
   run: AppendRun;
   sameBytes: Rate;
   raw1MiB: Rate;
+  reference: ReferenceRun | undefined;
 }
 
 /** The ASYNC_FLUSH 256-appender figures of both sections, one line per body size and page state. */
 function sideBySide(pageCache: Map<number, PageCacheAsync>, durable: DurableSummary[]): void {
   console.log('\n-- ASYNC_FLUSH, 256 appenders, side by side (min–max over the durable rounds)');
   console.log(
-    `${'body'.padEnd(7)}${'page cache: store'.padEnd(26)}${'raw, no fsync'.padEnd(22)}${'pages'.padEnd(7)}${'durable: raw'.padEnd(16)}${'store'.padEnd(26)}store/raw`,
+    `${'body'.padEnd(7)}${'page cache: store'.padEnd(26)}${'raw, no fsync'.padEnd(22)}${'RocketMQ store'.padEnd(18)}${'pages'.padEnd(7)}${'durable: raw'.padEnd(16)}` +
+      `${'store'.padEnd(26)}${'store/raw'.padEnd(12)}${'RocketMQ store'.padEnd(26)}RocketMQ/raw`,
   );
   for (const d of durable) {
     const pc = pageCache.get(d.bodyBytes);
     const pcStore = pc ? `${(pc.run.msgsPerSec / 1000).toFixed(0)}K, ${pc.run.mbPerSec.toFixed(0)} MB/s` : '-';
     const pcRaw = pc ? `${pc.sameBytes.mbPerSec.toFixed(0)} MB/s (${((pc.run.mbPerSec / pc.sameBytes.mbPerSec) * 100).toFixed(0)} %)` : '-';
+    const pcRef = pc?.reference ? `${(pc.reference.msgsPerSec / 1000).toFixed(0)}K, ${pc.reference.mbPerSec.toFixed(0)} MB/s` : '-';
+    const dRef = d.refMBps.length > 0 ? `${kilo(d.refMsgps)}, ${range(d.refMBps)} MB/s` : '-';
+    const dRefPct = d.refPct.length > 0 ? `${range(d.refPct)} %` : '-';
     console.log(
-      `${`${d.bodyBytes} B`.padEnd(7)}${pcStore.padEnd(26)}${pcRaw.padEnd(22)}${d.state.padEnd(7)}${`${range(d.rawMBps)} MB/s`.padEnd(16)}` +
-        `${`${kilo(d.storeMsgps)}, ${range(d.storeMBps)} MB/s`.padEnd(26)}${range(d.pct)} %`,
+      `${`${d.bodyBytes} B`.padEnd(7)}${pcStore.padEnd(26)}${pcRaw.padEnd(22)}${pcRef.padEnd(18)}${d.state.padEnd(7)}${`${range(d.rawMBps)} MB/s`.padEnd(16)}` +
+        `${`${kilo(d.storeMsgps)}, ${range(d.storeMBps)} MB/s`.padEnd(26)}${`${range(d.pct)} %`.padEnd(12)}${dRef.padEnd(26)}${dRefPct}`,
     );
   }
 }
 
+/** RocketMQ's store for the same seconds, printed under Apogee's 256-appender ASYNC_FLUSH row. */
+async function referenceRow(bodyBytes: number, ours: AppendRun, raw: Rate): Promise<ReferenceRun | undefined> {
+  if (referenceSkipped !== undefined) return undefined;
+  const ref = await runReference('pagecache', bodyBytes, CASE_MS / 1000);
+  const name = `${REFERENCE_NAME}, ${REFERENCE_THREADS} put threads`;
+  console.log(
+    `${name.padEnd(62)} ${ref.msgsPerSec.toFixed(0).padStart(10)} msg/s ${ref.mbPerSec.toFixed(1).padStart(9)} MB/s ${`${((ref.mbPerSec / raw.mbPerSec) * 100).toFixed(0)} %`.padStart(5)}`,
+  );
+  console.log(
+    `${''.padEnd(4)}cpu ${ref.cpuUsPerMsg.toFixed(2)} us/msg (every JVM thread); Apogee's store above: ${(ours.msgsPerSec / ref.msgsPerSec).toFixed(2)}x its msg/s, ` +
+      `${(ref.cpuUsPerMsg / ours.cpuUsPerMsg).toFixed(2)}x less CPU per message`,
+  );
+  return ref;
+}
+
+let referenceSkipped: string | undefined;
+
 async function main(): Promise<void> {
   console.log(
     `command: APOGEE_BENCH_SECONDS=${CASE_MS / 1000} APOGEE_STORE_BACKLOG_MIB=${BACKLOG_BYTES / MiB} APOGEE_STORE_BODIES=${BODY_SIZES.join(',')}` +
-      ` APOGEE_STORE_DURABLE_MIB=${DURABLE_BYTES / MiB} APOGEE_STORE_DURABLE_ROUNDS=${DURABLE_ROUNDS} APOGEE_STORE_DURABLE_PAGES=${DURABLE_PAGES.join(',')} pnpm -C bench run store`,
+      ` APOGEE_STORE_DURABLE_MIB=${DURABLE_BYTES / MiB} APOGEE_STORE_DURABLE_ROUNDS=${DURABLE_ROUNDS} APOGEE_STORE_DURABLE_PAGES=${DURABLE_PAGES.join(',')}` +
+      `${process.env.APOGEE_STORE_REFERENCE === '0' ? ' APOGEE_STORE_REFERENCE=0' : ''} pnpm -C bench run store`,
   );
   console.log(`node ${process.version}, ${os.cpus().length} cpus (${os.cpus()[0]?.model ?? '?'}), dir ${os.tmpdir()}, ${(CASE_MS / 1000).toFixed(1)} s per case`);
   console.log(`load at start: ${loadavg()}`);
   console.log('MB/s counts whole records (headers + body), in MiB. Append rows: % of the raw run of the same bytes in the same write sizes');
   console.log('(printed under each case), then % of the 1 MiB raw line of the body size. Catch-up rows: % of the raw read.');
+  referenceSkipped = await referenceUnavailable();
+  console.log(referenceSkipped ?? `reference: ${REFERENCE_NAME} (Maven jars, JVM ${JAVA_HEAP_NOTE}), same messages, ${REFERENCE_THREADS} put threads (RocketMQ's sendMessageThreadPoolNums default), warmed up by ${REFERENCE_WARMUP_MESSAGES} puts into a throwaway store`);
   const pageCache = new Map<number, PageCacheAsync>();
   for (const bodyBytes of BODY_SIZES) {
     const size = recordBytes(bodyBytes);
@@ -302,8 +334,8 @@ async function main(): Promise<void> {
       const r = await appendCase(bodyBytes, 'ASYNC_FLUSH', appenders);
       asyncRuns.push(r);
       const sameBytes = await rawSameBytesCase(r, size, false);
-      if (appenders === 256) pageCache.set(bodyBytes, { run: r, sameBytes, raw1MiB: raw });
       appendRows(`ASYNC_FLUSH, ${appenders} appender(s)`, r, sameBytes, raw, false);
+      if (appenders === 256) pageCache.set(bodyBytes, { run: r, sameBytes, raw1MiB: raw, reference: await referenceRow(bodyBytes, r, raw) });
     }
     const rawSync = await rawWriteCase(size, true);
     row('raw sequential write, 1 MiB writes, fdatasync after each', rawSync, raw);
@@ -321,6 +353,7 @@ async function main(): Promise<void> {
       states: DURABLE_PAGES,
       appenders: 256,
       segmentBytes: SEGMENT_BYTES,
+      reference: referenceSkipped === undefined,
     });
     sideBySide(pageCache, durable);
   }

@@ -4,7 +4,7 @@ export { JavaProcess, type JavaExit, describeExit, killOnExit } from './java-pro
 export { startJavaNamesrv, type JavaNamesrv, type JavaNamesrvOptions } from './java-namesrv.js';
 export { startJavaBroker, type JavaBroker, type JavaBrokerOptions } from './java-broker.js';
 export { runJavaMain, jsonLines, type RunJavaMainOptions, type JavaRunResult } from './run-java-main.js';
-export { compileJava, PEER_PROGRAM_SOURCES } from './compile-java.js';
+export { compileJava, PEER_PROGRAM_SOURCES, type JavaLib } from './compile-java.js';
 export { FrameRecorder, type RecordedFrame, type FrameRecorderOptions, type FrameDirection } from './frame-recorder.js';
 export { peekFrame, encodeJsonRequestFrame, type PeekedCommand } from './frame-peek.js';
 export { rawRequest, waitForBrokerRegistration } from './raw-request.js';

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fetchJavaPeers, type JavaPeerVersion } from './java-peers.js';
 import { killOnExit } from './java-process.js';
 import { classpath, jarsIn, jvmOptions } from './jvm-options.js';
+import { libDirOf, type JavaLib } from './compile-java.js';
 
 export const RUN_JAVA_TIMEOUT_MS_DEFAULT = 90_000;
 /** stdout/stderr kept in memory per run; the log file has everything */
@@ -19,6 +20,10 @@ export interface RunJavaMainOptions {
   env?: Readonly<Record<string, string>>;
   /** e.g. ['-Drocketmq.serialize.type=ROCKETMQ'] */
   jvmArgs?: readonly string[];
+  /** the version's client classpath (default) or its server one (broker, store) */
+  lib?: JavaLib;
+  /** -Xmx; default 256m */
+  heapMax?: string;
   /** killed (SIGKILL) and rejected after this; default 90 s */
   timeoutMs?: number;
   /** user.home and the log file go here; default a fresh folder under .java/<version>/runs/ */
@@ -41,9 +46,9 @@ export async function runJavaMain(opts: RunJavaMainOptions): Promise<JavaRunResu
   const logFile = path.join(dir, `${shortName}.log`);
   const log = fs.createWriteStream(logFile, { flags: 'a' });
   const args = [
-    ...jvmOptions(peers, { heapMax: '256m', userHome: dir }),
+    ...jvmOptions(peers, { heapMax: opts.heapMax ?? '256m', userHome: dir }),
     ...(opts.jvmArgs ?? []),
-    '-cp', classpath([...(opts.classpathExtra ?? []), jarsIn(peers.clientLibDir)]),
+    '-cp', classpath([...(opts.classpathExtra ?? []), jarsIn(libDirOf(peers, opts.lib ?? 'client'))]),
     opts.mainClass,
     ...(opts.args ?? []),
   ];

@@ -31,6 +31,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { MiB } from '@apogee/common';
 import { MessageStore, PutMessageStatus, createMessageStoreConfig } from '@apogee/store';
 import { message, recordBytes, silent } from './records.js';
+import { REFERENCE_NAME, runReference } from './rocketmq-store-ref.js';
 
 export type PageState = 'cold' | 'warm';
 
@@ -51,6 +52,8 @@ export interface DurableOptions {
   states: PageState[];
   appenders: number;
   segmentBytes: number;
+  /** Also run RocketMQ's store (rocketmq-store-ref.ts) each round, after Apogee's. */
+  reference: boolean;
 }
 
 interface RawRun {
@@ -77,6 +80,10 @@ export interface DurableSummary {
   storeMsgps: number[];
   /** store / raw of the same round, in %. */
   pct: number[];
+  /** RocketMQ's store, when it ran: MB/s, msg/s and % of the same round's raw figure. */
+  refMBps: number[];
+  refMsgps: number[];
+  refPct: number[];
 }
 
 export function loadavg(): string {
@@ -116,6 +123,16 @@ async function settle(state: PageState, primeBytes: number, scratchDir: string):
   for (let pos = 0; pos < primeBytes; pos += MiB) fs.writeSync(fd, buf, 0, MiB, pos);
   fs.closeSync(fd);
   fs.unlinkSync(file); // dirty, never written back: its pages go straight back to the free lists
+}
+
+/** settle() for a run whose files live elsewhere (RocketMQ's): primes in a scratch directory of its own. */
+async function settleForReference(state: PageState, primeBytes: number): Promise<void> {
+  const dir = freshDir('durable-ref-prime');
+  try {
+    await settle(state, primeBytes, dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function freshDir(name: string): string {
@@ -219,7 +236,7 @@ export async function durableSection(opts: DurableOptions): Promise<DurableSumma
     const states = bodyBytes < SMALL_BODY_BYTES ? opts.states.slice(0, 1) : opts.states;
     for (const state of states) {
       console.log(`  ${bodyBytes} B bodies (${recordSize}-byte records), ${msgs} messages = ${(bytes / MiB).toFixed(0)} MiB, ${state} pages`);
-      const s: DurableSummary = { bodyBytes, recordSize, msgs, state, rawMBps: [], storeMBps: [], storeMsgps: [], pct: [] };
+      const s: DurableSummary = { bodyBytes, recordSize, msgs, state, rawMBps: [], storeMBps: [], storeMsgps: [], pct: [], refMBps: [], refMsgps: [], refPct: [] };
       for (let round = 1; round <= opts.rounds; round++) {
         const raw = await rawDurable(bytes, recordSize, opts.segmentBytes, state);
         const store = await storeDurable(bodyBytes, msgs, opts.appenders, state, bytes + 64 * MiB);
@@ -235,10 +252,27 @@ export async function durableSection(opts: DurableOptions): Promise<DurableSumma
             ` (puts ${store.putSeconds.toFixed(2)} s, flushed +${((store.seconds - store.putSeconds) * 1000).toFixed(0)} ms by ${store.endedBy}, cpu ${store.cpuUsPerMsg.toFixed(2)} us/msg)` +
             ` ${((storeRate / rawRate) * 100).toFixed(0).padStart(4)} %`,
         );
+        if (opts.reference) {
+          // Settled the same way; the JVM starts and warms up after the settle, untimed, then
+          // syncs and (cold pages) waits again before its timed part.
+          await settleForReference(state, bytes + 64 * MiB);
+          const ref = await runReference('durable', bodyBytes, msgs, state === 'cold' ? COLD_WAIT_MS : 0);
+          const refRate = mbps(ref.bytes, ref.seconds);
+          s.refMBps.push(refRate);
+          s.refMsgps.push(ref.msgsPerSec);
+          s.refPct.push((refRate / rawRate) * 100);
+          console.log(
+            `       ${REFERENCE_NAME}: ${ref.seconds.toFixed(2)} s ${ref.msgsPerSec.toFixed(0).padStart(7)} msg/s ${refRate.toFixed(0).padStart(5)} MB/s` +
+              ` (puts ${ref.putSeconds.toFixed(2)} s, flushed +${((ref.seconds - ref.putSeconds) * 1000).toFixed(0)} ms by ${ref.endedBy}, cpu ${ref.cpuUsPerMsg.toFixed(2)} us/msg)` +
+              ` ${((refRate / rawRate) * 100).toFixed(0).padStart(4)} % of raw`,
+          );
+        }
       }
       console.log(
         `    ${bodyBytes} B ${state}: raw durable ${range(s.rawMBps)} MB/s; store durable ${kilo(s.storeMsgps)} msg/s, ${range(s.storeMBps)} MB/s; ` +
-          `store/raw ${range(s.pct)} % (load ${loadavg()})`,
+          `store/raw ${range(s.pct)} %` +
+          (s.refMBps.length > 0 ? `; RocketMQ store ${kilo(s.refMsgps)} msg/s, ${range(s.refMBps)} MB/s, ${range(s.refPct)} % of raw` : '') +
+          ` (load ${loadavg()})`,
       );
       summaries.push(s);
     }
