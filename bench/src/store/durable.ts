@@ -12,6 +12,10 @@
 //   than flushCommitLogLeastPages remain unflushed two intervals after the last put, the run
 //   ends with shutdown(), whose final flush is timed too. ConsumeQueue and index files are
 //   rebuilt from the commit log after a crash; their own flush (at shutdown) is not timed.
+// - RocketMQ (when the reference runs, rocketmq-store-ref.ts): after each round's store run, RocketMQ
+//   5.3.3's DefaultMessageStore appends the same messages in a fresh JVM (warmed up on a throwaway
+//   store, then synced and settled again), timed the same way with its flushed offset; when fewer
+//   than flushCommitLogLeastPages remain it ends with a final flush, as Apogee's run does.
 // - state: before each timed part every earlier file is synced (`sync`, then Dirty+Writeback
 //   in /proc/meminfo below 16 MiB) and earlier runs' directories are gone. Page-cache pages
 //   then come in one of two states, chosen per run:
