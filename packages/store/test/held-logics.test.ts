@@ -105,7 +105,7 @@ describe('ConsumeQueue units and index entries held in memory', () => {
     for (let i = 0; i < 20; i++) await store.putMessage(makeMessage(topic, 0, `b${i}`, { uniqKey: `f${i}` }));
     await store.waitForDispatch();
     // The logics flush (every 10 ms here) writes held units before it records the dispatched offset.
-    const deadline = Date.now() + 5_000;
+    const deadline = Date.now() + 20_000;
     while (checkpointDispatchedOffset(dir) < store.getMaxPhyOffset() && Date.now() < deadline) await new Promise((res) => setTimeout(res, 10));
     expect(checkpointDispatchedOffset(dir)).toBe(store.getMaxPhyOffset());
     expect(cqFileBytesOnDisk(dir, topic)).toBe(20);
